@@ -1,0 +1,55 @@
+# giamngheo — developer and demo entry points. Everything installs itself: a fresh machine needs only
+# Python >= 3.11, git and make.
+
+PORT ?= 8000
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+HOUSEHOLDS ?= 1000000
+
+.PHONY: setup demo test test-sqlite test-postgres lint bench clean help
+
+help:
+	@echo "make demo   — set up and serve the Kông Chro demo on http://127.0.0.1:$(PORT)"
+	@echo "make test   — the whole suite on SQLite (and on PostgreSQL when DATABASE_URL names one)"
+	@echo "make lint   — ruff and mypy"
+	@echo "make bench  — the classification benchmark (HOUSEHOLDS=$(HOUSEHOLDS))"
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv>=0.5"
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	UV_PYTHON=$(PYTHON) $(UV) sync --locked --quiet
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup
+	$(BIN)/giamngheo demo --serve --port $(PORT)
+
+test: setup test-sqlite
+	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
+	else echo "DATABASE_URL is not set: the PostgreSQL run is skipped (.ci/run always sets it)."; fi
+
+test-sqlite: setup
+	@echo "== test suite on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: setup
+	@echo "== test suite on $$(echo $$DATABASE_URL | sed 's#//[^@]*@#//#') =="
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy giamngheo
+
+bench: setup
+	env -u DATABASE_URL $(BIN)/python benchmarks/classify.py --households $(HOUSEHOLDS)
+	@if [ -n "$$DATABASE_URL" ]; then $(BIN)/python benchmarks/classify.py --households $(HOUSEHOLDS); fi
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from giamngheo.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.household_list, name="household-list"),
+]
