@@ -6,4 +6,5 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.household_list, name="household-list"),
+    path("ho/<int:pk>/", views.household_detail, name="household-detail"),
 ]
