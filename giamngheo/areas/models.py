@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -23,11 +24,16 @@ class UnitLevel(models.TextChoices):
     COMMUNE = "commune", _("Xã, phường, thị trấn")
 
 
+def valid_on_q(day: date, prefix: str = "") -> Q:
+    """Condition "valid on `day`" for a unit reached through `prefix` (e.g. "successor__")."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
 class AdminUnitQuerySet(models.QuerySet["AdminUnit"]):
     def valid_on(self, day: date) -> AdminUnitQuerySet:
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
+        return self.filter(valid_on_q(day))
 
     def provinces(self) -> AdminUnitQuerySet:
         return self.filter(level=UnitLevel.PROVINCE)
@@ -103,7 +109,15 @@ class UnitSuccession(models.Model):
     class Meta:
         verbose_name = _("chuyển đổi đơn vị hành chính")
         verbose_name_plural = _("chuyển đổi đơn vị hành chính")
-        constraints = [models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_unique"),
+            models.UniqueConstraint(
+                fields=["predecessor"], condition=Q(is_default=True), name="succession_one_default"
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="succession_not_to_itself"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
@@ -145,3 +159,37 @@ class Village(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if (
+            self.new_commune_id is not None
+            and not UnitSuccession.objects.filter(
+                predecessor_id=self.commune_id, successor_id=self.new_commune_id
+            ).exists()
+        ):
+            raise ValidationError(
+                {
+                    "new_commune": _("Xã mới phải là một xã nhận địa bàn của %(commune)s.")
+                    % {"commune": self.commune}
+                }
+            )
+
+
+class UnitLoad(models.Model):
+    """Audit row: one run of the unit loader that changed the database (a run that changes nothing writes none)."""
+
+    loaded_at = models.DateTimeField(_("thời điểm nạp"))
+    source = models.CharField(_("nguồn"), max_length=80)
+    units_created = models.PositiveIntegerField(_("đơn vị tạo mới"), default=0)
+    units_updated = models.PositiveIntegerField(_("đơn vị cập nhật"), default=0)
+    successions_created = models.PositiveIntegerField(_("chuyển đổi tạo mới"), default=0)
+    successions_updated = models.PositiveIntegerField(_("chuyển đổi cập nhật"), default=0)
+    successions_deleted = models.PositiveIntegerField(_("chuyển đổi xoá"), default=0)
+
+    class Meta:
+        verbose_name = _("lần nạp đơn vị hành chính")
+        verbose_name_plural = _("các lần nạp đơn vị hành chính")
+        ordering = ["-loaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.loaded_at:%d/%m/%Y %H:%M})"

@@ -15,10 +15,10 @@ living standard; everyone else is not poor.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from giamngheo.engine.facts import AREA_LABELS_VI, CLASS_LABELS_VI, HouseholdFacts, PovertyClass
+from giamngheo.engine.facts import CLASS_LABELS_VI, AreaType, HouseholdFacts, PovertyClass
 from giamngheo.engine.standard import IndicatorRule, Standard
 from giamngheo.lib.formatting import format_vnd
 
@@ -29,10 +29,8 @@ class IndicatorOutcome:
     name_vi: str
     describe_vi: str
     entered: bool | None  # as the reviewer entered it; None = not entered
-    derived: (
-        bool | None
-    )  # from recorded facts; None = facts not recorded (or the rule takes the entered flag)
-    deprived: bool  # the value counted
+    derived: bool | None  # from recorded facts; None = a fact is not recorded, or the rule has no derivation
+    deprived: bool  # the value counted: the derived value when there is one, else the entered flag
 
     @property
     def conflict(self) -> bool:
@@ -72,7 +70,14 @@ class Classification:
 
 
 def derive_indicator(rule: IndicatorRule, facts: HouseholdFacts) -> bool | None:
-    """The deprivation derived from recorded facts, or None when a fact the rule needs is not recorded."""
+    """The deprivation derived from recorded facts, or None when a fact the rule needs is not recorded.
+
+    household: `when` over the household's facts (member_count = number of members, None when there are none).
+    any_member: None without members, or when a member lacks a fact of `among`, or a member in the group lacks a
+    fact of `when`; otherwise whether some member in the group satisfies `when`.
+    member_share: None without members or when a member lacks a fact of `among`; otherwise whether the share of
+    members in `among` is strictly above `above`.
+    """
     if rule.kind == "entered":
         return None
     if rule.kind == "household":
@@ -80,7 +85,7 @@ def derive_indicator(rule: IndicatorRule, facts: HouseholdFacts) -> bool | None:
         household = facts.household_dict()
         if any(household[name] is None for name in rule.when.facts):
             return None
-        return bool(rule.when.to_python()(household))
+        return bool(rule.when.python(household))
     members: list[Mapping[str, Any]] = [m.as_dict() for m in facts.members]
     if not members:
         return None
@@ -88,7 +93,7 @@ def derive_indicator(rule: IndicatorRule, facts: HouseholdFacts) -> bool | None:
     if rule.among is not None:
         if any(m[name] is None for m in members for name in rule.among.facts):
             return None
-        among = rule.among.to_python()
+        among = rule.among.python
         group = [m for m in members if among(m)]
     if rule.kind == "member_share":
         assert rule.above is not None
@@ -96,14 +101,17 @@ def derive_indicator(rule: IndicatorRule, facts: HouseholdFacts) -> bool | None:
     assert rule.when is not None
     if any(m[name] is None for m in group for name in rule.when.facts):
         return None
-    when = rule.when.to_python()
+    when = rule.when.python
     return any(bool(when(m)) for m in group)
 
 
 def classify_income(
     standard: Standard, *, income: int, area_type: Any, is_agri: bool, deprivation_count: int
 ) -> PovertyClass:
-    lines = standard.income[area_type]
+    """The income rule: lines are inclusive; the deprivation count only separates poor from near-poor (and, in a
+    two-tier standard, only between the lower and the upper line); the middle living standard needs a farming,
+    forestry, fishery or salt household above the poverty line and at most the middle line."""
+    lines = standard.income[AreaType(area_type)]
     if standard.rule == "two_tier" and lines.lower_line is not None and income <= lines.lower_line:
         return PovertyClass.POOR
     if income <= lines.poverty_line:
@@ -117,7 +125,8 @@ def classify_household(standard: Standard, facts: HouseholdFacts) -> Classificat
     outcomes: list[IndicatorOutcome] = []
     masks = {"deprived": 0, "derived": 0, "derivable": 0, "conflict": 0, "missing": 0}
     for rule in standard.indicators:
-        entered = facts.entered.get(rule.code)
+        raw_entered = facts.entered.get(rule.code)
+        entered = None if raw_entered is None else bool(raw_entered)
         derived = derive_indicator(rule, facts)
         deprived = derived if derived is not None else bool(entered)
         outcome = IndicatorOutcome(
@@ -143,7 +152,7 @@ def classify_household(standard: Standard, facts: HouseholdFacts) -> Classificat
         is_agri=facts.is_agri,
         deprivation_count=count,
     )
-    lines = standard.income[facts.area_type]
+    lines = standard.income[AreaType(facts.area_type)]
     result = Classification(
         standard_id=standard.id,
         poverty_class=poverty_class,
@@ -162,18 +171,12 @@ def classify_household(standard: Standard, facts: HouseholdFacts) -> Classificat
         missing_mask=masks["missing"],
         explanation="",
     )
-    return _with_explanation(result, standard, facts)
-
-
-def _with_explanation(result: Classification, standard: Standard, facts: HouseholdFacts) -> Classification:
-    from dataclasses import replace
-
     return replace(result, explanation=explain(result, standard, facts))
 
 
 def explain(result: Classification, standard: Standard, facts: HouseholdFacts) -> str:
     """One paragraph a commune officer can read aloud at the village meeting."""
-    area = AREA_LABELS_VI[facts.area_type]
+    area = standard.area_label(facts.area_type)
     income = format_vnd(result.income_per_capita)
     parts: list[str] = []
     if result.lower_line is not None and result.income_per_capita <= result.lower_line:

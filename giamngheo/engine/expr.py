@@ -7,26 +7,36 @@ at once (the batch path). Having a single definition is what lets the test suite
 
 Only a whitelist of syntax is accepted: names (facts or the rule's parameters), constants, lists/tuples of
 constants, ``and``/``or``/``not``, comparisons (``== != < <= > >= in not in``), ``+ - * /`` and ``count(...)``,
-which counts how many of its boolean arguments are true. Anything else is rejected when the standard is loaded.
+which counts how many of its boolean arguments are true. Anything else (attribute access, subscripts, lambdas,
+calls other than ``count``) is rejected when the standard is loaded, and so is an ill-typed expression (``not age``,
+``age + "x"``, ``x in "abc"``): Python and Polars give such expressions different meanings, so they are refused.
+
 Expressions are evaluated only when every fact they reference is recorded (not null), so no three-valued logic is
-needed and the two compilations cannot diverge on missing data.
+needed. The two corners where Python and Polars arithmetic differ are pinned to the Polars (IEEE) meaning on the
+Python side: ``x / 0`` is ±inf or NaN instead of an exception, and NaN compares equal to NaN and above every number.
 """
 
 from __future__ import annotations
 
 import ast
+import math
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
 
 import polars as pl
 
 
 class RuleSyntaxError(ValueError):
-    """The expression uses syntax outside the whitelist or refers to an unknown name."""
+    """The expression uses syntax outside the whitelist, refers to an unknown name or is ill-typed."""
 
 
+# The kind of value an expression yields. "any" is a fact whose kind the caller did not give.
+Kind = Literal["bool", "number", "string", "list_number", "list_string", "any"]
+
+_ORDERING = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 _COMPARE_PY: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
@@ -37,11 +47,18 @@ _COMPARE_PY: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.In: lambda a, b: a in b,
     ast.NotIn: lambda a, b: a not in b,
 }
-_ARITH_PY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
+_SYNTAX_NAMES_VI: dict[type[ast.AST], str] = {
+    ast.Attribute: "truy cập thuộc tính (a.b)",
+    ast.Subscript: "lấy phần tử hoặc lát cắt (a[...])",
+    ast.Lambda: "hàm lambda",
+    ast.IfExp: "biểu thức if ... else",
+    ast.Dict: "từ điển",
+    ast.Set: "tập hợp",
+    ast.ListComp: "list comprehension",
+    ast.GeneratorExp: "generator",
+    ast.Starred: "dấu * mở rộng",
+    ast.JoinedStr: "chuỗi f-string",
+    ast.NamedExpr: "phép gán :=",
 }
 
 PyFn = Callable[[Mapping[str, Any]], Any]
@@ -49,70 +66,246 @@ PyFn = Callable[[Mapping[str, Any]], Any]
 
 @dataclass(frozen=True)
 class Expression:
-    """A parsed rule expression with the facts it reads."""
+    """A parsed rule expression with the facts it reads and the kind of value it yields."""
 
     source: str
     tree: ast.expr
     facts: frozenset[str]
     params: Mapping[str, Any]
+    kind: Kind = field(default="any")
 
-    def to_python(self) -> PyFn:
+    @cached_property
+    def python(self) -> PyFn:
+        """The compiled Python closure (compiled once per expression)."""
         return _compile_py(self.tree, self.params)
 
-    def to_polars(self) -> pl.Expr:
+    def to_python(self) -> PyFn:
+        return self.python
+
+    @cached_property
+    def polars(self) -> pl.Expr:
+        """The compiled Polars expression (Polars expressions are immutable, so one serves every frame)."""
         return _compile_pl(self.tree, self.params)
 
+    def to_polars(self) -> pl.Expr:
+        return self.polars
 
-def parse(source: str, *, known_facts: frozenset[str], params: Mapping[str, Any]) -> Expression:
-    """Parse and validate an expression; unknown names and disallowed syntax raise RuleSyntaxError."""
+
+def parse(
+    source: str,
+    *,
+    known_facts: frozenset[str],
+    params: Mapping[str, Any],
+    fact_kinds: Mapping[str, Kind] | None = None,
+) -> Expression:
+    """Parse, validate and type-check an expression.
+
+    Unknown names, disallowed syntax, ill-typed operations and bad parameter values raise RuleSyntaxError with a
+    Vietnamese message quoting the expression. `fact_kinds` gives the kind of each fact ("bool", "number",
+    "string"); facts missing from it are not type-checked.
+    """
     try:
         module = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
-        raise RuleSyntaxError(f"cannot parse rule {source!r}: {exc.msg}") from exc
-    facts: set[str] = set()
-    _validate(module.body, known_facts, params, facts, source)
-    return Expression(source=source, tree=module.body, facts=frozenset(facts), params=dict(params))
+        raise RuleSyntaxError(f"không đọc được biểu thức «{source.strip()}»: {exc.msg}") from exc
+    checker = _Checker(source.strip(), known_facts, params, fact_kinds or {})
+    checker.check_params()
+    kind = checker.check(module.body)
+    return Expression(
+        source=source, tree=module.body, facts=frozenset(checker.facts), params=dict(params), kind=kind
+    )
 
 
-def _validate(
-    node: ast.AST, known: frozenset[str], params: Mapping[str, Any], facts: set[str], source: str
-) -> None:
-    if isinstance(node, ast.BoolOp):
-        for value in node.values:
-            _validate(value, known, params, facts, source)
-    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not | ast.USub):
-        _validate(node.operand, known, params, facts, source)
-    elif isinstance(node, ast.Compare):
-        if any(type(op) not in _COMPARE_PY for op in node.ops):
-            raise RuleSyntaxError(f"unsupported comparison in {source!r}")
-        _validate(node.left, known, params, facts, source)
-        for comparator in node.comparators:
-            _validate(comparator, known, params, facts, source)
-    elif isinstance(node, ast.BinOp):
-        if type(node.op) not in _ARITH_PY:
-            raise RuleSyntaxError(f"unsupported operator in {source!r}")
-        _validate(node.left, known, params, facts, source)
-        _validate(node.right, known, params, facts, source)
-    elif isinstance(node, ast.Call):
-        if not (isinstance(node.func, ast.Name) and node.func.id == "count") or node.keywords:
-            raise RuleSyntaxError(f"only count(...) may be called, in {source!r}")
-        for arg in node.args:
-            _validate(arg, known, params, facts, source)
-    elif isinstance(node, ast.Name):
-        if node.id in params:
-            return
-        if node.id not in known:
-            raise RuleSyntaxError(f"unknown name {node.id!r} in {source!r}")
-        facts.add(node.id)
-    elif isinstance(node, ast.Constant):
-        if not isinstance(node.value, int | float | str | bool):
-            raise RuleSyntaxError(f"unsupported constant in {source!r}")
-    elif isinstance(node, ast.List | ast.Tuple):
-        for element in node.elts:
-            if not isinstance(element, ast.Constant):
-                raise RuleSyntaxError(f"lists may hold constants only, in {source!r}")
-    else:
-        raise RuleSyntaxError(f"unsupported syntax {type(node).__name__} in {source!r}")
+def _value_kind(value: Any) -> Kind | None:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "number"
+    if isinstance(value, float):
+        return "number" if math.isfinite(value) else None
+    if isinstance(value, str):
+        return "string"
+    return None
+
+
+class _Checker:
+    def __init__(
+        self, source: str, known: frozenset[str], params: Mapping[str, Any], fact_kinds: Mapping[str, Kind]
+    ) -> None:
+        self.source = source
+        self.known = known
+        self.params = params
+        self.fact_kinds = fact_kinds
+        self.facts: set[str] = set()
+
+    def fail(self, problem: str) -> RuleSyntaxError:
+        return RuleSyntaxError(f"{problem}, trong «{self.source}»")
+
+    def check_params(self) -> None:
+        for name, value in self.params.items():
+            if name in self.known:
+                raise self.fail(f"tham số {name!r} trùng tên với một dữ kiện")
+            if self.param_kind(name) is None:
+                raise self.fail(
+                    f"tham số {name!r} có giá trị {value!r} không hợp lệ (chỉ được dùng số hữu hạn, chuỗi, "
+                    "đúng/sai, hoặc danh sách khác rỗng gồm số hoặc chuỗi cùng loại)"
+                )
+
+    def param_kind(self, name: str) -> Kind | None:
+        value = self.params[name]
+        if isinstance(value, list | tuple):
+            kinds = {_value_kind(v) for v in value}
+            if kinds == {"number"}:
+                return "list_number"
+            if kinds == {"string"}:
+                return "list_string"
+            return None
+        return _value_kind(value)
+
+    def expect(self, node: ast.expr, wanted: Kind, what: str) -> None:
+        kind = self.check(node)
+        if kind not in {wanted, "any"}:
+            raise self.fail(f"{what} cần {_KIND_VI[wanted]} nhưng «{ast.unparse(node)}» là {_KIND_VI[kind]}")
+
+    def check(self, node: ast.expr) -> Kind:
+        if isinstance(node, ast.BoolOp):
+            word = "and" if isinstance(node.op, ast.And) else "or"
+            for value in node.values:
+                self.expect(value, "bool", f"toán tử '{word}'")
+            return "bool"
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            self.expect(node.operand, "bool", "toán tử 'not'")
+            return "bool"
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            self.expect(node.operand, "number", "dấu trừ")
+            return "number"
+        if isinstance(node, ast.Compare):
+            return self.check_compare(node)
+        if isinstance(node, ast.BinOp):
+            if not isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.Div):
+                raise self.fail("chỉ được dùng các phép tính + - * /")
+            self.expect(node.left, "number", "phép tính")
+            self.expect(node.right, "number", "phép tính")
+            return "number"
+        if isinstance(node, ast.Call):
+            if not (isinstance(node.func, ast.Name) and node.func.id == "count"):
+                raise self.fail("chỉ được gọi hàm count(...)")
+            if node.keywords or not node.args:
+                raise self.fail("count(...) cần ít nhất một điều kiện và không nhận tham số có tên")
+            for arg in node.args:
+                if isinstance(arg, ast.Starred):
+                    raise self.fail("count(...) không nhận dấu * mở rộng")
+                self.expect(arg, "bool", "count(...)")
+            return "number"
+        if isinstance(node, ast.Name):
+            if node.id in self.params:
+                kind = self.param_kind(node.id)
+                assert kind is not None  # checked in check_params
+                return kind
+            if node.id not in self.known:
+                raise self.fail(f"tên không xác định {node.id!r} (không phải dữ kiện hay tham số của chỉ số)")
+            self.facts.add(node.id)
+            return self.fact_kinds.get(node.id, "any")
+        if isinstance(node, ast.Constant):
+            kind = _value_kind(node.value)
+            if kind is None:
+                raise self.fail(f"hằng số {node.value!r} không được phép")
+            return kind
+        if isinstance(node, ast.List | ast.Tuple):
+            kinds: set[Kind | None] = set()
+            for element in node.elts:
+                if not isinstance(element, ast.Constant):
+                    raise self.fail("danh sách chỉ được chứa hằng số")
+                kinds.add(_value_kind(element.value))
+            if kinds == {"number"}:
+                return "list_number"
+            if kinds == {"string"}:
+                return "list_string"
+            raise self.fail("danh sách phải khác rỗng và gồm toàn số hoặc toàn chuỗi")
+        name = _SYNTAX_NAMES_VI.get(type(node), type(node).__name__)
+        raise self.fail(f"cú pháp không được phép: {name}")
+
+    def check_compare(self, node: ast.Compare) -> Kind:
+        left_node = node.left
+        left = self.check(left_node)
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            if type(op) not in _COMPARE_PY:
+                raise self.fail("phép so sánh không được phép (chỉ == != < <= > >= in, not in)")
+            right = self.check(right_node)
+            if isinstance(op, ast.In | ast.NotIn):
+                if right not in {"list_number", "list_string"}:
+                    raise self.fail(
+                        f"vế phải của 'in' phải là một danh sách hằng số hoặc tham số danh sách, "
+                        f"không phải «{ast.unparse(right_node)}»"
+                    )
+                element: Kind = "number" if right == "list_number" else "string"
+                if left not in {element, "any"}:
+                    raise self.fail(
+                        f"«{ast.unparse(left_node)}» không cùng loại với các phần tử của danh sách"
+                    )
+            else:
+                if left in {"list_number", "list_string"} or right in {"list_number", "list_string"}:
+                    raise self.fail("chỉ so sánh danh sách bằng 'in'")
+                if isinstance(op, _ORDERING) and "bool" in {left, right}:
+                    raise self.fail("không so sánh lớn/nhỏ giá trị đúng/sai")
+                if isinstance(op, _ORDERING) and "string" in {left, right}:
+                    raise self.fail("không so sánh lớn/nhỏ chuỗi")
+                if "any" not in {left, right} and left != right:
+                    raise self.fail(
+                        f"không so sánh «{ast.unparse(left_node)}» ({_KIND_VI[left]}) với "
+                        f"«{ast.unparse(right_node)}» ({_KIND_VI[right]})"
+                    )
+            left_node, left = right_node, right
+        return "bool"
+
+
+_KIND_VI: dict[Kind, str] = {
+    "bool": "giá trị đúng/sai",
+    "number": "số",
+    "string": "chuỗi",
+    "list_number": "danh sách số",
+    "list_string": "danh sách chuỗi",
+    "any": "giá trị",
+}
+
+
+# --- Python ------------------------------------------------------------------------------------------------
+
+
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, float) and value != value
+
+
+def _compare_py(op: type[ast.cmpop]) -> Callable[[Any, Any], bool]:
+    """A comparison with Polars' NaN semantics: NaN equals NaN and is greater than every number."""
+    plain = _COMPARE_PY[op]
+    if op in {ast.In, ast.NotIn}:
+        return plain
+
+    def compare(a: Any, b: Any) -> bool:
+        if _is_nan(a) or _is_nan(b):
+            return plain((_is_nan(a), 0.0 if _is_nan(a) else a), (_is_nan(b), 0.0 if _is_nan(b) else b))
+        return plain(a, b)
+
+    return compare
+
+
+def _divide(a: Any, b: Any) -> float:
+    """IEEE division, as in a Polars Float64 column: x / 0 is ±inf, and 0 / 0 is NaN."""
+    a, b = float(a), float(b)
+    if b == 0.0:
+        if a == 0.0 or math.isnan(a):
+            return math.nan
+        return math.copysign(math.inf, a) * math.copysign(1.0, b)
+    return a / b
+
+
+_ARITH_PY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: lambda a, b: float(a) + float(b),
+    ast.Sub: lambda a, b: float(a) - float(b),
+    ast.Mult: lambda a, b: float(a) * float(b),
+    ast.Div: _divide,
+}
 
 
 def _param(name: str, params: Mapping[str, Any]) -> Any:
@@ -134,7 +327,7 @@ def _compile_py(node: ast.expr, params: Mapping[str, Any]) -> PyFn:
     if isinstance(node, ast.Compare):
         left = _compile_py(node.left, params)
         pairs = [
-            (_COMPARE_PY[type(op)], _compile_py(c, params))
+            (_compare_py(type(op)), _compile_py(c, params))
             for op, c in zip(node.ops, node.comparators, strict=True)
         ]
 
@@ -167,7 +360,10 @@ def _compile_py(node: ast.expr, params: Mapping[str, Any]) -> PyFn:
     if isinstance(node, ast.List | ast.Tuple):
         values = tuple(e.value for e in node.elts if isinstance(e, ast.Constant))
         return lambda f: values
-    raise RuleSyntaxError(f"unsupported syntax {type(node).__name__}")
+    raise RuleSyntaxError(f"cú pháp không được phép: {type(node).__name__}")
+
+
+# --- Polars ------------------------------------------------------------------------------------------------
 
 
 def _literal(node: ast.expr, params: Mapping[str, Any]) -> Any:
@@ -199,7 +395,7 @@ def _compile_pl(node: ast.expr, params: Mapping[str, Any]) -> pl.Expr:
             if isinstance(op, ast.In | ast.NotIn):
                 values = _literal(right_node, params)
                 if not isinstance(values, tuple):
-                    raise RuleSyntaxError("the right side of `in` must be a list or a list parameter")
+                    raise RuleSyntaxError("vế phải của 'in' phải là một danh sách hoặc tham số danh sách")
                 term = left.is_in(list(values))
                 if isinstance(op, ast.NotIn):
                     term = term.not_()
@@ -236,9 +432,9 @@ def _compile_pl(node: ast.expr, params: Mapping[str, Any]) -> pl.Expr:
         return pl.col(node.id)
     if isinstance(node, ast.Constant):
         return pl.lit(node.value)
-    raise RuleSyntaxError(f"unsupported syntax {type(node).__name__}")
+    raise RuleSyntaxError(f"cú pháp không được phép: {type(node).__name__}")
 
 
 def _numeric(expr: pl.Expr) -> pl.Expr:
-    """Arithmetic on facts is done in floating point on both sides, as Python does for `/`."""
+    """Arithmetic on facts is done in floating point on both sides (the Python side converts with float())."""
     return expr.cast(pl.Float64)

@@ -7,10 +7,12 @@ reviewer's entered flag is used instead. The Polars batch path uses the same nam
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+import math
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 
@@ -51,9 +53,12 @@ class MemberFacts:
     disabled: bool = False
     receives_social_allowance: bool = False
     malnourished: bool | None = None
+    # Aged 16-30 and certified by an employer as trained on the job (NĐ 07/2021 adult-education exemption).
+    # Like a labour contract, it is false unless recorded.
+    on_the_job_training_certified: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {f.name: normalise_fact(getattr(self, f.name)) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -79,11 +84,28 @@ class HouseholdFacts:
     waste_collected: bool | None = None
     # Deprivation flags as the reviewer entered them: indicator code -> deprived. Absent = not entered.
     entered: dict[str, bool] = field(default_factory=dict)
+    # Hears the commune/village loudspeaker system (QĐ 59/2015 information-assets clause).
+    hears_loudspeaker: bool | None = None
 
     def household_dict(self) -> dict[str, Any]:
-        values = {name: getattr(self, name) for name in HOUSEHOLD_FACT_NAMES if name != "member_count"}
+        """The household facts by name; `member_count` is the number of members (None when none are recorded)."""
+        values = {
+            name: normalise_fact(getattr(self, name))
+            for name in HOUSEHOLD_FACT_NAMES
+            if name != "member_count"
+        }
         values["member_count"] = len(self.members) or None
         return values
+
+
+def normalise_fact(value: Any) -> Any:
+    """A fact as both evaluation paths see it: a Decimal is a float (as in a Float64 column) and a float NaN is
+    "not recorded" (as the batch path nulls NaN before evaluating)."""
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
 
 
 MEMBER_FACT_TYPES: dict[str, pl.DataType] = {
@@ -98,6 +120,7 @@ MEMBER_FACT_TYPES: dict[str, pl.DataType] = {
     "disabled": pl.Boolean(),
     "receives_social_allowance": pl.Boolean(),
     "malnourished": pl.Boolean(),
+    "on_the_job_training_certified": pl.Boolean(),
 }
 HOUSEHOLD_FACT_TYPES: dict[str, pl.DataType] = {
     "member_count": pl.Int32(),
@@ -114,9 +137,31 @@ HOUSEHOLD_FACT_TYPES: dict[str, pl.DataType] = {
     "has_computer": pl.Boolean(),
     "has_smartphone": pl.Boolean(),
     "waste_collected": pl.Boolean(),
+    "hears_loudspeaker": pl.Boolean(),
 }
 MEMBER_FACT_NAMES = frozenset(MEMBER_FACT_TYPES)
 HOUSEHOLD_FACT_NAMES = frozenset(HOUSEHOLD_FACT_TYPES)
+
+# Member facts that are never "not recorded" on the scalar path (MemberFacts gives them a default): a members frame
+# that lacks such a column gets the default, not null, so that both paths read the same value.
+MEMBER_FACT_DEFAULTS: dict[str, Any] = {
+    f.name: f.default for f in fields(MemberFacts) if f.default is not MISSING and f.default is not None
+}
+
+FactKind = Literal["bool", "number", "string"]
+
+
+def fact_kind(dtype: pl.DataType) -> FactKind:
+    """The kind of value a fact holds, for type-checking rule expressions."""
+    if dtype == pl.Boolean():
+        return "bool"
+    if dtype == pl.String():
+        return "string"
+    return "number"
+
+
+MEMBER_FACT_KINDS: dict[str, FactKind] = {name: fact_kind(t) for name, t in MEMBER_FACT_TYPES.items()}
+HOUSEHOLD_FACT_KINDS: dict[str, FactKind] = {name: fact_kind(t) for name, t in HOUSEHOLD_FACT_TYPES.items()}
 
 
 def age_on(birth_date: date | None, on: date) -> int | None:

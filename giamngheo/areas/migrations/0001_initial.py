@@ -64,6 +64,24 @@ class Migration(migrations.Migration):
                 'ordering': ['commune__code', 'local_code'],
             },
         ),
+        migrations.CreateModel(
+            name='UnitLoad',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('loaded_at', models.DateTimeField(verbose_name='thời điểm nạp')),
+                ('source', models.CharField(max_length=80, verbose_name='nguồn')),
+                ('units_created', models.PositiveIntegerField(default=0, verbose_name='đơn vị tạo mới')),
+                ('units_updated', models.PositiveIntegerField(default=0, verbose_name='đơn vị cập nhật')),
+                ('successions_created', models.PositiveIntegerField(default=0, verbose_name='chuyển đổi tạo mới')),
+                ('successions_updated', models.PositiveIntegerField(default=0, verbose_name='chuyển đổi cập nhật')),
+                ('successions_deleted', models.PositiveIntegerField(default=0, verbose_name='chuyển đổi xoá')),
+            ],
+            options={
+                'verbose_name': 'lần nạp đơn vị hành chính',
+                'verbose_name_plural': 'các lần nạp đơn vị hành chính',
+                'ordering': ['-loaded_at'],
+            },
+        ),
         migrations.AddIndex(
             model_name='adminunit',
             index=models.Index(fields=['code', 'level'], name='areas_admin_code_7c612b_idx'),
@@ -83,6 +101,14 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='unitsuccession',
             constraint=models.UniqueConstraint(fields=('predecessor', 'successor'), name='succession_unique'),
+        ),
+        migrations.AddConstraint(
+            model_name='unitsuccession',
+            constraint=models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('predecessor',), name='succession_one_default'),
+        ),
+        migrations.AddConstraint(
+            model_name='unitsuccession',
+            constraint=models.CheckConstraint(condition=models.Q(('predecessor', models.F('successor')), _negated=True), name='succession_not_to_itself'),
         ),
         migrations.AddConstraint(
             model_name='village',

@@ -1,0 +1,185 @@
+"""Read-only queries over administrative units, their 2025 successions and villages.
+
+Two hierarchies coexist (domain.md §7.3, §8): the *historical* one (legacy commune → legacy district → legacy
+province, valid until 30/06/2025) and the *current* one (new commune → new province, from 01/07/2025). Succession
+rows link them; they are stored per unit by the loader, so nothing here ever matches units by name.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from giamngheo.areas.models import AdminUnit, UnitLevel, UnitSuccession, Village
+
+# Succession chains are one step long today (one reform); the bound only guards against a cycle in bad data.
+_MAX_GENERATIONS = 10
+
+
+class UnitNotFound(AdminUnit.DoesNotExist):
+    """No unit with that code was valid on the date asked."""
+
+
+class UnitAmbiguous(AdminUnit.MultipleObjectsReturned):
+    """Several units with that code were valid on the date asked (give the level)."""
+
+
+def resolve_unit(code: str, *, on: date, level: str | None = None) -> AdminUnit:
+    """The unit with `code` valid on `on` (optionally at `level`); raises UnitNotFound / UnitAmbiguous."""
+    code = code.strip()
+    if level is not None:
+        _check_level(level)
+    units = AdminUnit.objects.valid_on(on).filter(code=code)
+    if level is not None:
+        units = units.filter(level=level)
+    found = list(units[:2])
+    level_text = f" ({UnitLevel(level).label})" if level is not None else ""
+    if not found:
+        raise UnitNotFound(
+            _("Không có đơn vị hành chính mã %(code)s%(level)s còn hiệu lực vào ngày %(day)s.")
+            % {"code": code, "level": level_text, "day": f"{on:%d/%m/%Y}"}
+        )
+    if len(found) > 1:
+        raise UnitAmbiguous(
+            _("Mã %(code)s ứng với nhiều đơn vị hành chính vào ngày %(day)s; cần chỉ rõ cấp.")
+            % {"code": code, "day": f"{on:%d/%m/%Y}"}
+        )
+    return found[0]
+
+
+def _check_level(level: str) -> None:
+    if level not in UnitLevel.values:
+        raise ValueError(_("Cấp đơn vị hành chính không hợp lệ: %(level)s.") % {"level": level})
+
+
+def successors(unit: AdminUnit) -> QuerySet[AdminUnit]:
+    """Units that received `unit`'s territory, the default (main) receiver first."""
+    return AdminUnit.objects.filter(predecessions__predecessor=unit).order_by(
+        "-predecessions__is_default", "level", "code"
+    )
+
+
+def predecessors(unit: AdminUnit) -> QuerySet[AdminUnit]:
+    """Units whose territory (wholly or in part) passed to `unit`: legacy provinces, districts and communes."""
+    return AdminUnit.objects.filter(successions__successor=unit).order_by("level", "code")
+
+
+def default_successor(unit: AdminUnit) -> AdminUnit | None:
+    """The main receiver of `unit`'s territory (for a split commune, the one the package marks as default)."""
+    row = (
+        UnitSuccession.objects.filter(predecessor=unit, is_default=True)
+        .select_related("successor__parent__parent")
+        .order_by("successor__code")
+        .first()
+    )
+    return row.successor if row else None
+
+
+def ancestor_at(unit: AdminUnit, level: str) -> AdminUnit | None:
+    """`unit` itself or the ancestor at `level` in its own hierarchy (None when that hierarchy has no such level)."""
+    current: AdminUnit | None = unit
+    while current is not None and current.level != level:
+        current = current.parent
+    return current
+
+
+def unit_holding(commune: AdminUnit, *, on: date, level: str = UnitLevel.COMMUNE) -> AdminUnit | None:
+    """The unit at `level` that held `commune`'s territory on `on`, or None when no single unit did.
+
+    - `commune` valid on `on`: itself, or its district/province in its own hierarchy (a new commune has no
+      district: None).
+    - `on` after `commune` ended (a legacy commune after 01/07/2025): its default successor, followed while that
+      is not yet valid; then lifted to `level`. A split commune thus goes to the receiver the package marks as
+      default; `successors()` lists the others.
+    - `on` before `commune` began (a new commune before 01/07/2025): its territory lay in the predecessor communes.
+      The answer is the one unit at `level` holding all of them - the single predecessor commune, or their common
+      district or province - and None when they were spread over several (the usual case at commune level).
+    """
+    if commune.level != UnitLevel.COMMUNE:
+        raise ValueError(_("%(unit)s không phải đơn vị cấp xã.") % {"unit": commune})
+    _check_level(level)
+    holders = _units_holding(commune, on)
+    lifted = [ancestor_at(holder, level) for holder in holders]
+    found = {unit.pk: unit for unit in lifted if unit is not None}
+    if len(lifted) == 0 or None in lifted or len(found) != 1:
+        return None
+    return next(iter(found.values()))
+
+
+def _units_holding(commune: AdminUnit, on: date) -> list[AdminUnit]:
+    """Units valid on `on` that together covered `commune`'s territory (communes; districts without communes)."""
+    frontier = [commune]
+    for _generation in range(_MAX_GENERATIONS):
+        if all(unit.is_valid_on(on) for unit in frontier):
+            return frontier
+        if any(unit.valid_from is not None and on < unit.valid_from for unit in frontier):
+            earlier = list(
+                AdminUnit.objects.filter(successions__successor__in=frontier)
+                .filter(level__in=[UnitLevel.COMMUNE, UnitLevel.DISTRICT])
+                .select_related("parent__parent")
+                .distinct()
+            )
+            # District rows are aggregates of their communes; they count only where the district had no
+            # commune level (island districts that became special zones).
+            communes = [unit for unit in earlier if unit.level == UnitLevel.COMMUNE]
+            frontier = communes or earlier
+        else:
+            frontier = [unit for unit in map(default_successor, frontier) if unit is not None]
+        if not frontier:
+            return []
+    return []
+
+
+def commune_ids_within(unit: AdminUnit) -> set[int]:
+    """Ids of every commune row, legacy and new, whose territory lies within `unit`.
+
+    The unit's own communes (itself, its children, its districts' children) plus, transitively, every commune that
+    succession rows map into them. So a legacy district or province gives its legacy communes only (the
+    historical hierarchy); a new commune gives itself and its legacy predecessors, and a new province its new
+    communes and all their predecessors (the current hierarchy). A split commune appears under each receiver.
+    """
+    if unit.level == UnitLevel.COMMUNE:
+        found = {unit.pk}
+    else:
+        found = set(
+            AdminUnit.objects.filter(
+                Q(parent=unit) | Q(parent__parent=unit), level=UnitLevel.COMMUNE
+            ).values_list("pk", flat=True)
+        )
+    frontier = set(found)
+    for _generation in range(_MAX_GENERATIONS):
+        if not frontier:
+            break
+        # Two plain lookups rather than one join: without planner statistics SQLite would scan every commune.
+        earlier = set(
+            UnitSuccession.objects.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True)
+        )
+        unseen = earlier - found
+        communes = AdminUnit.objects.filter(pk__in=unseen, level=UnitLevel.COMMUNE)
+        frontier = set(communes.values_list("pk", flat=True)) if unseen else set()
+        found |= frontier
+    return found
+
+
+def communes_within(unit: AdminUnit) -> QuerySet[AdminUnit]:
+    """The commune rows of `commune_ids_within(unit)` as a queryset."""
+    return AdminUnit.objects.filter(pk__in=commune_ids_within(unit))
+
+
+def village_commune_on(village: Village, on: date) -> AdminUnit | None:
+    """The commune that held `village` on `on`, or None if the village or a single holder did not exist then.
+
+    Before its commune ended, the recorded commune; after it, `Village.new_commune` when set (the receiver of a
+    split commune that took this village), otherwise the commune's default successor (`unit_holding`).
+    """
+    if (village.valid_from and on < village.valid_from) or (village.valid_to and on > village.valid_to):
+        return None
+    commune = village.commune
+    if commune.is_valid_on(on):
+        return commune
+    new_commune = village.new_commune
+    if new_commune is not None and new_commune.is_valid_on(on):
+        return new_commune
+    return unit_holding(commune, on=on)
