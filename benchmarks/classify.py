@@ -59,32 +59,48 @@ def configure_database() -> str:
     return "sqlite"
 
 
+def _converter(field, vendor: str):  # type: ignore[no-untyped-def]
+    """How one field's Python value is sent to the database (prepared once per field, not per cell)."""
+    from django.db import models
+
+    if isinstance(field, models.JSONField):
+        return json.dumps
+    if vendor == "sqlite" and isinstance(field, models.DateTimeField):
+        # Django stores aware datetimes on SQLite as naive UTC text.
+        return lambda v: None if v is None else v.astimezone(dt_timezone.utc).replace(tzinfo=None).isoformat(" ")
+    if vendor == "sqlite" and isinstance(field, models.DateField):
+        return lambda v: None if v is None else v.isoformat()
+    return None
+
+
 def insert_rows(model, rows: list[dict], *, chunk: int = 50_000) -> None:  # type: ignore[no-untyped-def]
-    """Insert plain dicts with one multi-row statement per chunk (COPY on PostgreSQL); model defaults fill gaps."""
+    """Insert plain dicts set-based (COPY on PostgreSQL, executemany on SQLite); model defaults fill the gaps."""
     from django.db import connection
 
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = [f.column for f in fields]
-    defaults = {f.attname: (f.get_default() if f.has_default() else None) for f in fields}
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    defaults = [f.get_default() for f in fields]
+    converters = [_converter(f, connection.vendor) for f in fields]
+    names = [f.attname for f in fields]
     table = model._meta.db_table
 
-    def value(row: dict, field) -> object:  # type: ignore[no-untyped-def]
-        raw = row.get(field.attname, defaults[field.attname])
-        return field.get_db_prep_save(raw, connection)
+    def values(row: dict) -> list[object]:
+        out = []
+        for name, default, convert in zip(names, defaults, converters, strict=True):
+            value = row.get(name, default)
+            out.append(convert(value) if convert is not None and value is not None else value)
+        return out
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            raw_cursor = cursor.cursor
-            column_list = ", ".join(f'"{c}"' for c in columns)
-            with raw_cursor.copy(f'COPY "{table}" ({column_list}) FROM STDIN') as copy:
+            with cursor.cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
                 for row in rows:
-                    copy.write_row([value(row, f) for f in fields])
+                    copy.write_row(values(row))
         else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            column_list = ", ".join(f'"{c}"' for c in columns)
-            sql = f'INSERT INTO "{table}" ({column_list}) VALUES ({placeholders})'
+            placeholders = ", ".join(["%s"] * len(fields))
+            sql = f'INSERT INTO "{table}" ({columns}) VALUES ({placeholders})'
             for start in range(0, len(rows), chunk):
-                cursor.executemany(sql, [[value(row, f) for f in fields] for row in rows[start : start + chunk]])
+                cursor.executemany(sql, [values(row) for row in rows[start : start + chunk]])
 
 
 def generate(households: int, seed: int) -> dict[str, object]:
@@ -257,7 +273,8 @@ def main() -> int:
         "naive_seconds_estimated": round(naive_per_household * args.households, 1),
         "naive_ratio": round(naive_per_household * args.households / seconds_total, 1),
         "communes": len(per_commune),
-        "classes": report.counts,
+        "classes": report.by_class,
+        "changed": report.changed,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "cpu_count": os.cpu_count(),
         "machine": platform.machine(),

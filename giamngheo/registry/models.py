@@ -8,6 +8,8 @@ made through the services is written to `HouseholdEvent` with its actor and old 
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -100,6 +102,9 @@ class Person(models.Model):
     has_labour_contract = models.BooleanField(_("có hợp đồng lao động"), default=False)
     able_to_work = models.BooleanField(_("có khả năng lao động"), null=True, blank=True)
     malnourished = models.BooleanField(_("suy dinh dưỡng (trẻ em)"), null=True, blank=True)
+    on_the_job_training_certified = models.BooleanField(
+        _("được người sử dụng lao động xác nhận đào tạo tại nơi làm việc"), default=False
+    )
     has_meritorious_service = models.BooleanField(_("người có công với cách mạng"), default=False)
     date_of_death = models.DateField(_("ngày mất"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -126,6 +131,10 @@ class Person(models.Model):
 
         self.search_name = fold(self.full_name)
         super().save(*args, **kwargs)  # type: ignore[arg-type]  # Django's save takes loosely typed kwargs
+
+    def is_alive_on(self, day: date) -> bool:
+        """Alive on `day`: no date of death, or one after it (on the day of death the person no longer counts)."""
+        return self.date_of_death is None or self.date_of_death > day
 
 
 class HouseholdStatus(models.TextChoices):
@@ -237,8 +246,11 @@ class MembershipEnd(models.TextChoices):
 class Membership(models.Model):
     """A person's membership of a household, from a date until a date (open = current)."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="memberships")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    # Indexed through the (household, end_date) and (person, start_date) indexes below, not on their own.
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="memberships", db_index=False
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", db_index=False)
     relationship = models.CharField(_("quan hệ với chủ hộ"), max_length=12, choices=Relationship.choices)
     start_date = models.DateField(_("từ ngày"))
     end_date = models.DateField(_("đến ngày"), null=True, blank=True)
@@ -257,10 +269,17 @@ class Membership(models.Model):
                 name="membership_dates_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["household", "end_date"])]
+        indexes = [
+            models.Index(fields=["household", "end_date"]),
+            models.Index(fields=["person", "start_date"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.household}"
+
+    def is_current_on(self, day: date) -> bool:
+        """Member on `day`: joined on or before it and not yet left (the end date is the day of leaving)."""
+        return self.start_date <= day and (self.end_date is None or self.end_date > day)
 
 
 class Material(models.TextChoices):
@@ -307,7 +326,10 @@ class LatrineType(models.TextChoices):
 class LivingConditions(models.Model):
     """Living conditions of a household as recorded on a date; a new record is added, never overwritten."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="living_conditions")
+    # Indexed through the unique (household, recorded_on) constraint, not on its own.
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="living_conditions", db_index=False
+    )
     recorded_on = models.DateField(_("ngày ghi nhận"))
     wall_material = models.CharField(
         _("tường"), max_length=20, choices=Material.choices, null=True, blank=True
@@ -332,6 +354,7 @@ class LivingConditions(models.Model):
     has_computer = models.BooleanField(_("có máy tính"), null=True, blank=True)
     has_smartphone = models.BooleanField(_("có điện thoại thông minh"), null=True, blank=True)
     waste_collected = models.BooleanField(_("rác thải được thu gom"), null=True, blank=True)
+    hears_loudspeaker = models.BooleanField(_("nghe được loa truyền thanh"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("điều kiện sống")
@@ -368,7 +391,8 @@ class EventKind(models.TextChoices):
 class HouseholdEvent(models.Model):
     """One entry of a household's history: who did what, when, and the old → new values. Append-only."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="events")
+    # Indexed through the (household, recorded_at) index, not on its own.
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="events", db_index=False)
     kind = models.CharField(_("loại"), max_length=20, choices=EventKind.choices)
     occurred_on = models.DateField(_("ngày phát sinh"))
     recorded_at = models.DateTimeField(_("thời điểm ghi"))
@@ -382,12 +406,27 @@ class HouseholdEvent(models.Model):
     actor_name = models.CharField(_("người thực hiện"), max_length=150)
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True, help_text="{field: [old, new]}")
     note = models.TextField(_("ghi chú"), blank=True)
+    # The member concerned, for member events (added, updated, left).
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("nhân khẩu"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="household_events",
+    )
+    # Household.version after this event (None when the event did not save the household): lets a stale edit be
+    # told exactly what changed since the version it started from.
+    household_version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("lịch sử hộ")
         verbose_name_plural = _("lịch sử hộ")
         ordering = ["household", "recorded_at", "id"]
-        indexes = [models.Index(fields=["household", "recorded_at"])]
+        indexes = [
+            models.Index(fields=["household", "recorded_at"]),
+            models.Index(fields=["household", "household_version"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.household} {self.kind} {self.recorded_at:%Y-%m-%d}"

@@ -1,0 +1,317 @@
+"""Validation of registry input, shared by the single-record services and the bulk variants.
+
+Each function checks plain values and returns the problems as {field: [message, ...]} in Vietnamese, naming the
+field and the value; the caller raises them as a ValidationError (single path) or prefixes them with the row
+(bulk path). Checks that need the database (unique codes, unique citizen IDs) are done by the callers, set-based.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from giamngheo.areas.models import AdminUnit, UnitLevel, Village
+from giamngheo.registry.models import (
+    AreaType,
+    EducationLevel,
+    Ethnicity,
+    LatrineType,
+    LivingConditions,
+    Material,
+    Person,
+    Relationship,
+    Sex,
+    WaterSource,
+    WorkStatus,
+)
+
+Problems = dict[str, list[str]]
+
+CITIZEN_ID = re.compile(r"^\d{12}$")
+
+# Person fields a caller may pass as `**facts` (the facts the engine reads, plus the other recorded attributes).
+PERSON_FACT_FIELDS: tuple[str, ...] = (
+    "disabled",
+    "receives_social_allowance",
+    "has_health_insurance",
+    "in_education",
+    "education_level",
+    "work_status",
+    "has_labour_contract",
+    "able_to_work",
+    "malnourished",
+    "on_the_job_training_certified",
+    "has_meritorious_service",
+    "date_of_death",
+)
+PERSON_FIELDS: tuple[str, ...] = (
+    "full_name",
+    "sex",
+    "birth_date",
+    "citizen_id",
+    "ethnicity",
+    *PERSON_FACT_FIELDS,
+)
+_PERSON_BOOLEANS = (
+    "disabled",
+    "receives_social_allowance",
+    "has_labour_contract",
+    "on_the_job_training_certified",
+    "has_meritorious_service",
+)
+_PERSON_NULLABLE_BOOLEANS = ("has_health_insurance", "in_education", "able_to_work", "malnourished")
+_PERSON_CHOICES: dict[str, Any] = {"education_level": EducationLevel, "work_status": WorkStatus}
+
+LIVING_CONDITIONS_FIELDS: tuple[str, ...] = (
+    "wall_material",
+    "pillar_material",
+    "roof_material",
+    "floor_area_m2",
+    "water_source",
+    "latrine_type",
+    "uses_internet",
+    "has_phone",
+    "has_tv",
+    "has_radio",
+    "has_computer",
+    "has_smartphone",
+    "waste_collected",
+    "hears_loudspeaker",
+)
+_LC_CHOICES: dict[str, Any] = {
+    "wall_material": Material,
+    "pillar_material": Material,
+    "roof_material": Material,
+    "water_source": WaterSource,
+    "latrine_type": LatrineType,
+}
+_MAX_FLOOR_AREA = Decimal("99999.99")  # max_digits=7, decimal_places=2
+
+HOUSEHOLD_FLAGS: tuple[str, ...] = ("is_agri", "has_meritorious_member", "no_working_capacity")
+
+
+def label(model: type[Any], name: str) -> str:
+    """A field's Vietnamese name, capitalised for the start of a message."""
+    text = str(model._meta.get_field(name).verbose_name)
+    return text[:1].upper() + text[1:]
+
+
+def vn_date(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def add(problems: Problems, field: str, message: str) -> None:
+    problems.setdefault(field, []).append(message)
+
+
+def raise_if_any(problems: Problems) -> None:
+    if problems:
+        raise ValidationError(problems)
+
+
+def row_messages(prefix: str, problems: Problems) -> list[str]:
+    """Bulk path: "Dòng 3 (mã hộ H-1): Số định danh cá nhân ..." for each problem of a row."""
+    return [f"{prefix}: {message}" for messages in problems.values() for message in messages]
+
+
+def clean_text(value: Any) -> str:
+    """NFC and single spaces: names typed on different keyboards compare equal."""
+    return " ".join(unicodedata.normalize("NFC", str(value or "")).split())
+
+
+def unknown_fields(given: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    extra = sorted(set(given) - set(allowed))
+    if extra:
+        raise TypeError(f"{where}: unknown field(s) {', '.join(extra)}")
+
+
+@cache
+def choice_values(choices: Any) -> frozenset[Any]:
+    """The stored values of a Choices class, as a set (Django rebuilds `.values` as a list on every access)."""
+    return frozenset(choices.values)
+
+
+def is_choice(choices: Any, value: Any) -> bool:
+    try:
+        return value in choice_values(choices)
+    except TypeError:  # an unhashable value is no choice
+        return False
+
+
+def _check_choice(problems: Problems, model: type[Any], name: str, value: Any, choices: Any) -> None:
+    if value is not None and not is_choice(choices, value):
+        allowed = ", ".join(choices.values)
+        add(
+            problems,
+            name,
+            f"{label(model, name)}: giá trị «{value}» không hợp lệ (chọn một trong: {allowed}).",
+        )
+
+
+def _check_bool(problems: Problems, model: type[Any], name: str, value: Any, *, nullable: bool) -> None:
+    if value is None and nullable:
+        return
+    if not isinstance(value, bool):
+        add(problems, name, f"{label(model, name)}: phải là có hoặc không (đã nhập «{value}»).")
+
+
+def _check_date(problems: Problems, model: type[Any], name: str, value: Any, *, today: date) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, date):
+        add(problems, name, f"{label(model, name)}: «{value}» không phải là ngày.")
+        return False
+    if value > today:
+        add(
+            problems,
+            name,
+            f"{label(model, name)} {vn_date(value)} ở tương lai (hôm nay là {vn_date(today)}).",
+        )
+        return False
+    return True
+
+
+def clean_person(
+    values: Mapping[str, Any], *, today: date, start_date: date | None
+) -> tuple[dict[str, Any], Problems]:
+    """Normalise and check person fields (any subset of PERSON_FIELDS)."""
+    problems: Problems = {}
+    cleaned = dict(values)
+    if "full_name" in cleaned:
+        cleaned["full_name"] = clean_text(cleaned["full_name"])
+        if not cleaned["full_name"]:
+            add(problems, "full_name", "Họ và tên không được để trống.")
+        elif len(cleaned["full_name"]) > 120:
+            add(problems, "full_name", "Họ và tên dài quá 120 ký tự.")
+    if "sex" in cleaned:
+        if cleaned["sex"] is None:
+            add(problems, "sex", "Giới tính không được để trống.")
+        else:
+            _check_choice(problems, Person, "sex", cleaned["sex"], Sex)
+    if "citizen_id" in cleaned:
+        citizen_id = cleaned["citizen_id"]
+        citizen_id = str(citizen_id).strip() if citizen_id is not None else None
+        cleaned["citizen_id"] = citizen_id or None
+        if citizen_id and not CITIZEN_ID.match(citizen_id):
+            add(
+                problems,
+                "citizen_id",
+                f"Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số (đã nhập «{citizen_id}»).",
+            )
+    if cleaned.get("ethnicity") is not None and not isinstance(cleaned["ethnicity"], Ethnicity):
+        add(
+            problems,
+            "ethnicity",
+            f"Dân tộc: «{cleaned['ethnicity']}» không phải là một dân tộc trong danh mục.",
+        )
+    birth_date = cleaned.get("birth_date")
+    if _check_date(problems, Person, "birth_date", birth_date, today=today):
+        assert isinstance(birth_date, date)
+        if start_date is not None and birth_date > start_date:
+            add(
+                problems,
+                "birth_date",
+                f"Ngày sinh {vn_date(birth_date)} sau ngày vào hộ {vn_date(start_date)}.",
+            )
+    death = cleaned.get("date_of_death")
+    if _check_date(problems, Person, "date_of_death", death, today=today):
+        assert isinstance(death, date)
+        if isinstance(birth_date, date) and death < birth_date:
+            add(
+                problems, "date_of_death", f"Ngày mất {vn_date(death)} trước ngày sinh {vn_date(birth_date)}."
+            )
+    for name in _PERSON_BOOLEANS:
+        if name in cleaned:
+            _check_bool(problems, Person, name, cleaned[name], nullable=False)
+    for name in _PERSON_NULLABLE_BOOLEANS:
+        if name in cleaned:
+            _check_bool(problems, Person, name, cleaned[name], nullable=True)
+    for name, choices in _PERSON_CHOICES.items():
+        if name in cleaned:
+            cleaned[name] = cleaned[name] or None
+            _check_choice(problems, Person, name, cleaned[name], choices)
+    return cleaned, problems
+
+
+def check_relationship(problems: Problems, relationship: Any) -> None:
+    if not is_choice(Relationship, relationship):
+        allowed = ", ".join(Relationship.values)
+        add(
+            problems,
+            "relationship",
+            f"Quan hệ với chủ hộ: giá trị «{relationship}» không hợp lệ (chọn một trong: {allowed}).",
+        )
+
+
+def check_household(
+    problems: Problems,
+    *,
+    commune: Any,
+    village: Any,
+    area_type: Any,
+    on: date,
+    today: date,
+) -> None:
+    """Place and area type of a household on a date (registration or move)."""
+    from giamngheo.registry.models import Household
+
+    if not isinstance(commune, AdminUnit) or commune.level != UnitLevel.COMMUNE:
+        add(problems, "commune", f"Xã: «{commune}» không phải là đơn vị cấp xã.")
+    elif not commune.is_valid_on(on):
+        add(problems, "commune", f"Xã: {commune} không còn hoặc chưa có hiệu lực vào ngày {vn_date(on)}.")
+    elif village is not None:
+        if not isinstance(village, Village):
+            add(problems, "village", f"Thôn: «{village}» không phải là thôn, làng, tổ dân phố.")
+        elif commune.pk not in (village.commune_id, village.new_commune_id):
+            add(problems, "village", f"Thôn: {village} không thuộc {commune}.")
+    if not is_choice(AreaType, area_type):
+        _check_choice(problems, Household, "area_type", area_type, AreaType)
+    if on > today:
+        add(problems, "registered_on", f"Ngày {vn_date(on)} ở tương lai (hôm nay là {vn_date(today)}).")
+
+
+def clean_living_conditions(
+    values: Mapping[str, Any], *, recorded_on: Any, today: date
+) -> tuple[dict[str, Any], Problems]:
+    problems: Problems = {}
+    cleaned = dict(values)
+    if recorded_on is None:
+        add(problems, "recorded_on", "Ngày ghi nhận không được để trống.")
+    else:
+        _check_date(problems, LivingConditions, "recorded_on", recorded_on, today=today)
+    for name, choices in _LC_CHOICES.items():
+        if name in cleaned:
+            cleaned[name] = cleaned[name] or None
+            _check_choice(problems, LivingConditions, name, cleaned[name], choices)
+    for name in LIVING_CONDITIONS_FIELDS:
+        if name in cleaned and name not in _LC_CHOICES and name != "floor_area_m2":
+            _check_bool(problems, LivingConditions, name, cleaned[name], nullable=True)
+    if cleaned.get("floor_area_m2") is not None:
+        raw = cleaned["floor_area_m2"]
+        try:
+            area = Decimal(str(raw)) if not isinstance(raw, bool) else None
+        except InvalidOperation:
+            area = None
+        if area is None or not area.is_finite():
+            add(problems, "floor_area_m2", f"Diện tích nhà ở: «{raw}» không phải là một số.")
+        elif area < 0:
+            add(problems, "floor_area_m2", f"Diện tích nhà ở không được âm (đã nhập {raw}).")
+        elif area > _MAX_FLOOR_AREA:
+            add(problems, "floor_area_m2", f"Diện tích nhà ở {raw} m² quá lớn (tối đa {_MAX_FLOOR_AREA} m²).")
+        else:
+            cleaned["floor_area_m2"] = area.quantize(Decimal("0.01"))
+    return cleaned, problems
+
+
+def check_code(problems: Problems, code: str) -> None:
+    if not code:
+        add(problems, "code", "Mã hộ không được để trống.")
+    elif len(code) > 32:
+        add(problems, "code", f"Mã hộ «{code}» dài quá 32 ký tự.")

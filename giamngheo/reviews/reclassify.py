@@ -1,0 +1,357 @@
+"""Set-based re-classification of stored assessments, and the per-commune aggregate.
+
+`assessments_classify` re-runs the engine's batch classifier (`engine.batch.classify_frame`) over millions of
+stored assessments: one raw SQL read into Polars (PostgreSQL: `COPY (SELECT ...) TO STDOUT`), classification,
+and one set-based write-back (a temporary table filled with COPY on PostgreSQL or executemany on SQLite, then a
+single `UPDATE ... FROM`). Only rows whose result changed are written.
+
+Fast path (default): the facts are not read again. Each stored row already says, per indicator, whether the facts
+allowed deriving it (`derivable_mask`) and what they gave (`derived_mask`); the effective entered flags are
+`(derivable & derived) | (~derivable & entered)`, known wherever `derivable | entered_known`. Classifying those
+through the engine applies the standard's indicator set, cut-off and income lines exactly as the scalar engine
+would, and the conflict and missing masks are rebuilt from the stored derived/derivable masks. This is what a
+corrected income line, cut-off or indicator list needs. A change to a rule's definition, or to the registry since
+the assessment, needs `rederive=True`: facts are rebuilt from the registry on each assessment's date
+(`registry.facts.frames_for_assessments`) and every rule is evaluated again.
+
+A row whose result changed loses its stored explanation (it described the old result); `explanation_for`
+recomputes one from the stored facts snapshot on demand.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
+
+from giamngheo.areas.models import AdminUnit
+from giamngheo.engine.batch import classify_frame
+from giamngheo.engine.classify import classify_household
+from giamngheo.engine.standard import CatalogueIndicator, Standard, get_standard, load_catalogue
+from giamngheo.registry.facts import (
+    FactsRequest,
+    facts_for_households,
+    facts_from_json,
+    facts_to_json,
+    frames_for_assessments,
+)
+from giamngheo.registry.sqlbulk import update_rows
+from giamngheo.reviews import sqlio
+from giamngheo.reviews.models import Assessment, PovertyClass, Review
+from giamngheo.standards.models import PovertyStandard
+
+
+@dataclass(frozen=True)
+class ClassifyReport:
+    total: int  # assessments classified
+    changed: int  # of which the stored result changed (and was written)
+    by_class: dict[str, int]  # counts per poverty class after classification
+    by_standard: dict[str, int]
+    rederived: bool
+    seconds_read: float
+    seconds_classify: float
+    seconds_store: float
+
+    @property
+    def seconds_total(self) -> float:
+        return self.seconds_read + self.seconds_classify + self.seconds_store
+
+
+@dataclass(frozen=True)
+class CommuneCount:
+    commune_id: int
+    commune_code: str
+    commune_name: str
+    total: int
+    poor: int
+    near_poor: int
+    middle: int
+    not_poor: int
+
+
+def _unpacked(stored: pl.DataFrame, layout: sqlio.Layout) -> pl.DataFrame:
+    """The stored inputs and results, unpacked from the packed words."""
+    fields = ("entered", "known", "derived", "derivable", "deprivation", "conflict", "missing", "count", "class",
+              "standard")  # fmt: skip
+    area = layout.pl_unpack("area")
+    return stored.select(
+        "id",
+        "income_per_capita",
+        *(layout.pl_unpack(name).alias(name) for name in fields),
+        pl.when(area == 0)
+        .then(pl.lit("nong_thon"))
+        .when(area == 1)
+        .then(pl.lit("thanh_thi"))
+        .alias("area_type"),
+        (layout.pl_unpack("agri") == 1).alias("is_agri"),
+    )
+
+
+def _results(frame: pl.DataFrame, layout: sqlio.Layout, standard_index: int) -> pl.DataFrame:
+    """The new results packed for storing (w0, w1, ...), their class, and whether they differ from the stored."""
+    class_code = pl.col("poverty_class").replace_strict(
+        list(sqlio.CLASSES),
+        list(range(len(sqlio.CLASSES))),
+        default=sqlio.UNKNOWN_CLASS,
+        return_dtype=pl.Int64,
+    )
+    new = {
+        "deprivation": pl.col("new_deprivation"),
+        "conflict": pl.col("new_conflict"),
+        "missing": pl.col("new_missing"),
+        "derived": pl.col("new_derived"),
+        "derivable": pl.col("new_derivable"),
+        "count": pl.col("deprivation_count").cast(pl.Int64),
+        "class": class_code,
+        "standard": pl.lit(standard_index, dtype=pl.Int64),
+    }
+    differs = pl.any_horizontal([expr != pl.col(name) for name, expr in new.items()])
+    extra = ["member_count"] if "member_count" in frame.columns else []
+    return frame.select(
+        "id",
+        "poverty_class",
+        pl.lit(standard_index, dtype=pl.Int64).alias("standard_index"),
+        differs.alias("changed"),
+        *layout.pl_pack(new),
+        *extra,
+    )
+
+
+def _classify_fast(
+    standard: Standard, stored: pl.DataFrame, standard_index: int, layout: sqlio.Layout
+) -> pl.DataFrame:
+    """The engine's classification from stored masks (see the module docstring)."""
+    mask = standard.mask
+    derivable, derived = pl.col("derivable"), pl.col("derived")
+    engine_input = stored.select(
+        pl.col("id").alias("household_id"),
+        "area_type",
+        "income_per_capita",
+        "is_agri",
+        ((derivable & derived) | (~derivable & pl.col("entered"))).alias("entered_mask"),
+        (derivable | pl.col("known")).alias("entered_known_mask"),
+    )
+    classified = classify_frame(standard, engine_input)
+    if not classified["household_id"].equals(
+        stored["id"]
+    ):  # the engine keeps rows in order; checked, cheaply
+        raise AssertionError("classify_frame changed the row order")
+    new_derivable = derivable & mask
+    known = pl.col("known") & mask
+    frame = stored.with_columns(
+        classified["poverty_class"],
+        classified["deprivation_count"],
+        classified["deprivation_mask"].cast(pl.Int64).alias("new_deprivation"),
+        new_derivable.alias("new_derivable"),
+        (derived & new_derivable).alias("new_derived"),
+        (new_derivable & known & (derived ^ (pl.col("entered") & mask))).alias("new_conflict"),
+        (pl.lit(mask, dtype=pl.Int64) & ~new_derivable & ~known).alias("new_missing"),
+    )
+    return _results(frame, layout, standard_index)
+
+
+def _classify_rederived(
+    standard: Standard, stored: pl.DataFrame, standard_index: int, layout: sqlio.Layout
+) -> pl.DataFrame:
+    households, members = frames_for_assessments(stored["id"].to_list(), on=None)
+    result = classify_frame(standard, households, members)
+    counts = members.group_by("household_id").agg(pl.len().cast(pl.Int32).alias("member_count"))
+    result = result.join(counts, on="household_id", how="left").select(
+        pl.col("household_id").alias("id"),
+        "poverty_class",
+        "deprivation_count",
+        pl.col("deprivation_mask").cast(pl.Int64).alias("new_deprivation"),
+        pl.col("derived_mask").cast(pl.Int64).alias("new_derived"),
+        pl.col("derivable_mask").cast(pl.Int64).alias("new_derivable"),
+        pl.col("conflict_mask").cast(pl.Int64).alias("new_conflict"),
+        pl.col("missing_mask").cast(pl.Int64).alias("new_missing"),
+        pl.col("member_count").fill_null(0),
+    )
+    return _results(stored.join(result, on="id", how="inner"), layout, standard_index)
+
+
+def _refresh_snapshots(ids: list[int], chunk_size: int = 2_000) -> None:
+    """After re-deriving: store the facts snapshot the new result came from, with the scalar engine's explanation
+    (Python speed: this is the slow part of `rederive`, done only for rows whose result changed)."""
+    catalogue = load_catalogue()
+    for start in range(0, len(ids), chunk_size):
+        rows = list(
+            Assessment.objects.filter(pk__in=ids[start : start + chunk_size]).select_related("household")
+        )
+        requests = [
+            FactsRequest(household=a.household, on=a.assessed_on, income_per_capita=a.income_per_capita,
+                         entered=_entered(a, catalogue), is_agri=a.is_agri)
+            for a in rows
+        ]  # fmt: skip
+        for assessment, facts in zip(rows, facts_for_households(requests), strict=True):
+            assessment.facts = facts_to_json(facts)
+            assessment.explanation = classify_household(
+                get_standard(assessment.standard_id), facts
+            ).explanation
+        update_rows(Assessment, rows, ["facts", "explanation"])
+
+
+def _entered(assessment: Assessment, catalogue: dict[str, CatalogueIndicator]) -> dict[str, bool]:
+    return {
+        code: bool(assessment.entered_mask >> item.bit & 1)
+        for code, item in catalogue.items()
+        if assessment.entered_known_mask >> item.bit & 1
+    }
+
+
+# Public --------------------------------------------------------------------------------------------------------
+
+
+def assessments_classify(
+    *,
+    assessment_ids: Iterable[int] | None = None,
+    review: Review | None = None,
+    standard_code: str | None = None,
+    rederive: bool = False,
+) -> ClassifyReport:
+    """Re-classify stored assessments (those of `review`, those in `assessment_ids`, both, or all when neither
+    is given) under their own standard, or under `standard_code` for all of them; store the results in place.
+    See the module docstring for the fast path and `rederive`."""
+    width = sqlio.mask_bits()
+    read_layout, write_layout = sqlio.read_layout(width), sqlio.write_layout(width)
+    forced = get_standard(standard_code) if standard_code else None
+    with transaction.atomic():
+        if forced is not None:
+            from giamngheo.reviews.services import ensure_standard_row
+
+            ensure_standard_row(forced)
+        codes = list(PovertyStandard.objects.order_by("code").values_list("code", flat=True))
+        started = time.perf_counter()
+        ids = sorted(set(assessment_ids)) if assessment_ids is not None else None
+        if ids is not None:
+            sqlio.load_ids(ids)
+        packed = sqlio.read_packed(read_layout, codes, review_id=review.pk if review else None,
+                                   with_ids=ids is not None)  # fmt: skip
+        if ids is not None:
+            sqlio.drop_ids()
+        read_done = time.perf_counter()
+        stored = _unpacked(packed, read_layout)
+        if forced is not None:
+            groups = [(codes.index(forced.id), stored)]
+        else:
+            present = stored["standard"].unique().sort().to_list()
+            groups = [
+                (i, stored if len(present) == 1 else stored.filter(pl.col("standard") == i)) for i in present
+            ]
+        classify = _classify_rederived if rederive else _classify_fast
+        parts = [classify(get_standard(codes[index]), group, index, write_layout) for index, group in groups]
+        result = pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame()
+        changed = result.filter("changed") if parts else result
+        classify_done = time.perf_counter()
+        if changed.height:
+            columns = ["id", *write_layout.words] + (["member_count"] if rederive else [])
+            sqlio.store_packed(changed.select(columns), write_layout, codes, classified_at=timezone.now(),
+                               set_standard=forced is not None)  # fmt: skip
+            if rederive:
+                _refresh_snapshots(changed["id"].to_list())
+    store_done = time.perf_counter()  # after the commit, when this call owns the transaction
+    by_class: dict[str, int] = {}
+    by_standard: dict[str, int] = {}
+    if result.height:
+        by_class = {str(k): int(v) for k, v in result.group_by("poverty_class").len().iter_rows()}
+        indexes = result.group_by("standard_index").len().iter_rows()
+        by_standard = {codes[int(k)]: int(v) for k, v in indexes}
+    return ClassifyReport(
+        total=result.height,
+        changed=changed.height,
+        by_class=by_class,
+        by_standard=by_standard,
+        rederived=rederive,
+        seconds_read=read_done - started,
+        seconds_classify=classify_done - read_done,
+        seconds_store=store_done - classify_done,
+    )
+
+
+def explanation_for(assessment: Assessment) -> str:
+    """The stored explanation, or (after a bulk re-classification cleared it) one recomputed by the scalar engine
+    from the stored facts snapshot under the assessment's standard."""
+    if assessment.explanation or not assessment.facts:
+        return assessment.explanation
+    return classify_household(
+        get_standard(assessment.standard_id), facts_from_json(assessment.facts)
+    ).explanation
+
+
+def aggregate_by_commune(
+    review: Review | None = None,
+    year: int | None = None,
+    commune_ids: Iterable[int] | None = None,
+    *,
+    kind: str | None = None,
+) -> list[CommuneCount]:
+    """Households per class per commune (the commune where each was assessed), with one GROUP BY statement over
+    the assessments joined afterwards to the communes' codes and names. Filters: a review, the reviews of a year
+    (and `kind`), a set of commune ids."""
+    table = Assessment._meta.db_table
+    conditions: list[str] = []
+    params: list[Any] = []
+    review_ids: list[int] | None = None
+    if review is not None or year is not None or kind is not None:
+        reviews = Review.objects.all()
+        if review is not None:
+            reviews = reviews.filter(pk=review.pk)
+        if year is not None:
+            reviews = reviews.filter(year=year)
+        if kind is not None:
+            reviews = reviews.filter(kind=kind)
+        review_ids = sorted(reviews.values_list("pk", flat=True))
+        if not review_ids:
+            return []
+        conditions.append(f"a.review_id IN ({', '.join(['%s'] * len(review_ids))})")
+        params.extend(review_ids)
+    if commune_ids is not None:
+        ids = sorted(set(commune_ids))
+        if not ids:
+            return []
+        conditions.append(f"a.commune_id IN ({', '.join(['%s'] * len(ids))})")
+        params.extend(ids)
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    counts = ", ".join(
+        f"COUNT(*) FILTER (WHERE a.poverty_class = '{value}') AS c{index}"
+        for index, value in enumerate(_CLASS_ORDER)
+    )
+    hint = " NOT INDEXED" if review_ids is not None and _most_of_the_table(review_ids) else ""
+    sql = (
+        f"SELECT g.commune_id, u.code, u.name, g.total, g.c0, g.c1, g.c2, g.c3 FROM ("
+        f"SELECT a.commune_id, COUNT(*) AS total, {counts} FROM {table} a{hint}{where} "
+        f"GROUP BY a.commune_id) g JOIN {AdminUnit._meta.db_table} u ON u.id = g.commune_id "
+        f"ORDER BY u.code, g.commune_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        CommuneCount(commune_id=row[0], commune_code=row[1], commune_name=row[2], total=int(row[3]),
+                     poor=int(row[4]), near_poor=int(row[5]), middle=int(row[6]), not_poor=int(row[7]))
+        for row in rows
+    ]  # fmt: skip
+
+
+def _most_of_the_table(review_ids: list[int]) -> bool:
+    """SQLite only: whether the reviews hold most assessments, so that one pass over the table beats the
+    (review, commune) index (SQLite's planner takes the index even when it selects most rows)."""
+    if connection.vendor != "sqlite":
+        return False
+    table = Assessment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE review_id IN ({', '.join(['%s'] * len(review_ids))})",
+                       review_ids)  # fmt: skip
+        matching = cursor.fetchone()[0]
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        highest = cursor.fetchone()[0]
+    return matching * 3 >= highest
+
+
+_CLASS_ORDER = tuple(str(c) for c in (PovertyClass.POOR, PovertyClass.NEAR_POOR, PovertyClass.MIDDLE,
+                                       PovertyClass.NOT_POOR))  # fmt: skip

@@ -1,0 +1,514 @@
+"""Reviews and assessments: open a review round, record a household's assessment (single and bulk), and
+re-classify stored assessments in bulk.
+
+Rules: a periodic review of year Y (1 September – 14 December, QĐ 24/2021/QĐ-TTg Art. 3) produces the lists that
+take effect in Y+1, so it uses the standard in force on 1 January of Y+1 (domain.md §2.2: the 2025 review, for
+the 2026 lists, still uses NĐ 07/2021, which NĐ 351/2025 extends through 2026; the 2026 review, for the 2027
+lists, uses NĐ 351/2025). A regular (monthly) review recognises households in the same year. The class is always computed by the engine from the household's
+facts and the reviewer's entered flags, never given by the caller; the facts snapshot, the masks and the
+explanation are stored with the standard that produced them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from giamngheo.areas.models import AdminUnit
+from giamngheo.areas.selectors import commune_ids_within, unit_holding, village_commune_on
+from giamngheo.engine.batch import classify_frame
+from giamngheo.engine.classify import Classification, IndicatorOutcome, classify_household, explain
+from giamngheo.engine.facts import AreaType, HouseholdFacts, PovertyClass
+from giamngheo.engine.frames import entered_masks, facts_to_frames
+from giamngheo.engine.standard import Standard, StandardError, get_standard, standard_for_lists_year
+from giamngheo.registry.facts import FactsRequest, facts_for_households, facts_to_json
+from giamngheo.registry.history import Changes, EventContext, diff, initial_changes
+from giamngheo.registry.models import EventKind, Household, HouseholdEvent
+from giamngheo.registry.sqlbulk import insert_rows, update_rows
+from giamngheo.registry.validation import Problems, add, is_choice, raise_if_any, row_messages, vn_date
+from giamngheo.reviews.models import Assessment, Cause, IncomeMethod, Review, ReviewKind
+from giamngheo.standards.models import PovertyStandard
+from giamngheo.standards.services import sync_standards
+
+
+def lists_effective_year(kind: str, year: int) -> int:
+    return year + 1 if kind == ReviewKind.PERIODIC else year
+
+
+def ensure_standard_row(standard: Standard) -> PovertyStandard:
+    """The `PovertyStandard` row mirroring `standard`, created or brought up to date from the data files
+    (`standards.services.sync_standards`)."""
+    row = PovertyStandard.objects.filter(code=standard.id).first()
+    if row is not None and row.source_sha256 == standard.source_sha256:
+        return row
+    sync_standards()
+    row = PovertyStandard.objects.filter(code=standard.id).first()
+    if row is not None and row.source_sha256 == standard.source_sha256:
+        return row
+    # The standard came from another data folder than the one the standards app mirrors: upsert its own row.
+    row, _ = PovertyStandard.objects.update_or_create(
+        code=standard.id,
+        defaults={
+            "name": standard.name_vi,
+            "instrument": standard.instrument,
+            "valid_from": standard.valid_from,
+            "valid_to": standard.valid_to,
+            "source_sha256": standard.source_sha256,
+        },
+    )
+    return row
+
+
+def review_open(
+    *,
+    area: AdminUnit,
+    year: int,
+    reference_date: date,
+    kind: str = ReviewKind.PERIODIC,
+    standard_code: str | None = None,
+    name: str | None = None,
+) -> Review:
+    """Open a review round for an area. The standard defaults to the one in force when its lists take effect."""
+    problems: Problems = {}
+    if kind not in ReviewKind.values:
+        add(
+            problems,
+            "kind",
+            f"Loại rà soát «{kind}» không hợp lệ (chọn một trong: {', '.join(ReviewKind.values)}).",
+        )
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        add(problems, "year", f"Năm rà soát «{year}» không hợp lệ.")
+    if not isinstance(reference_date, date):
+        add(problems, "reference_date", f"Ngày chốt số liệu «{reference_date}» không phải là ngày.")
+    elif isinstance(year, int) and reference_date.year != year:
+        add(
+            problems, "reference_date", f"Ngày chốt số liệu {vn_date(reference_date)} không thuộc năm {year}."
+        )
+    elif not area.is_valid_on(reference_date):
+        add(problems, "area", f"Địa bàn {area} không có hiệu lực vào ngày {vn_date(reference_date)}.")
+    raise_if_any(problems)
+    effective_year = lists_effective_year(kind, year)
+    try:
+        standard = get_standard(standard_code) if standard_code else standard_for_lists_year(effective_year)
+    except StandardError as exc:
+        raise ValidationError({"standard": str(exc)}) from exc
+    with transaction.atomic():
+        row = ensure_standard_row(standard)
+        if Review.objects.filter(area=area, year=year, kind=kind, reference_date=reference_date).exists():
+            raise ValidationError(
+                {
+                    "reference_date": f"Đã có đợt {ReviewKind(kind).label.lower()} năm {year} của "
+                    f"{area.name} chốt ngày {vn_date(reference_date)}."
+                }
+            )
+        label = ReviewKind(kind).label
+        return Review.objects.create(
+            name=name or f"{label} năm {year} — {area.name}",
+            kind=kind,
+            year=year,
+            area=area,
+            standard=row,
+            lists_effective_year=effective_year,
+            reference_date=reference_date,
+        )
+
+
+# Assessments -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssessmentInput:
+    """One household's survey result, as `assessment_record` takes it (for `assessments_bulk_record`)."""
+
+    household: Household
+    assessed_on: date
+    income_per_capita: int
+    entered: Mapping[str, bool] | None = None
+    income_method: str = IncomeMethod.ESTIMATED
+    b1_score: int | None = None
+    causes: Iterable[int] = ()
+    reviewer_name: str = ""
+    is_agri: bool | None = None  # None: the household's registered flag
+
+
+@dataclass
+class _Prepared:
+    item: AssessmentInput
+    entered: dict[str, bool]
+    masks: tuple[int, int]
+    causes_mask: int
+    request: FactsRequest
+    problems: Problems = field(default_factory=dict)
+
+
+def _check_item(
+    item: AssessmentInput, review: Review, today: date, area_communes: set[int] | None
+) -> _Prepared:
+    problems: Problems = {}
+    income = item.income_per_capita
+    if isinstance(income, bool) or not isinstance(income, int):
+        add(problems, "income_per_capita", f"Thu nhập bình quân đầu người «{income}» phải là số nguyên đồng.")
+        income = 0
+    elif income < 0:
+        add(problems, "income_per_capita", f"Thu nhập bình quân đầu người không được âm (đã nhập {income}).")
+    if not is_choice(IncomeMethod, item.income_method):
+        add(problems, "income_method", f"Cách xác định thu nhập «{item.income_method}» không hợp lệ.")
+    if item.b1_score is not None and (not isinstance(item.b1_score, int) or item.b1_score < 0):
+        add(problems, "b1_score", f"Điểm phiếu B1 «{item.b1_score}» phải là số nguyên không âm.")
+    causes = list(item.causes)
+    bad_causes = [c for c in causes if not is_choice(Cause, c)]
+    if bad_causes:
+        add(problems, "causes", f"Nguyên nhân nghèo không hợp lệ: {', '.join(map(str, bad_causes))}.")
+    causes_mask = sum(1 << c for c in set(causes) if is_choice(Cause, c))
+    entered = {code: value for code, value in (item.entered or {}).items() if value is not None}
+    masks = (0, 0)
+    try:
+        masks = entered_masks(entered)
+    except ValueError as exc:
+        add(problems, "entered", f"Chỉ số thiếu hụt: {exc}.")
+    household = item.household
+    day = item.assessed_on
+    if not isinstance(day, date):
+        add(problems, "assessed_on", f"Ngày rà soát «{day}» không phải là ngày.")
+        day = review.reference_date
+    elif day > today:
+        add(
+            problems, "assessed_on", f"Ngày rà soát {vn_date(day)} ở tương lai (hôm nay là {vn_date(today)})."
+        )
+    if household.registered_on is not None and day < household.registered_on:
+        add(
+            problems,
+            "assessed_on",
+            f"Ngày rà soát {vn_date(day)} trước ngày đăng ký hộ {vn_date(household.registered_on)}.",
+        )
+    if household.closed_on is not None and day >= household.closed_on:
+        add(problems, "household", f"Hộ {household.code} đã đóng ngày {vn_date(household.closed_on)}.")
+    if area_communes is not None and household.commune_id not in area_communes:
+        add(
+            problems,
+            "household",
+            f"Hộ {household.code} ({household.commune}) không thuộc địa bàn rà soát {review.area}.",
+        )
+    request = FactsRequest(
+        household=household, on=day, income_per_capita=income, entered=entered, is_agri=item.is_agri
+    )
+    return _Prepared(
+        item=item, entered=entered, masks=masks, causes_mask=causes_mask, request=request, problems=problems
+    )
+
+
+class _CommuneAt:
+    """The commune holding a household's place on the assessment date (the post-2025 commune for a household
+    registered in a legacy commune), cached per (commune, village)."""
+
+    def __init__(self) -> None:
+        self.cache: dict[tuple[int, int | None, date], AdminUnit] = {}
+
+    def __call__(self, household: Household, day: date) -> AdminUnit:
+        commune = household.commune
+        if commune.is_valid_on(day):
+            return commune
+        key = (commune.pk, household.village_id, day)
+        if key not in self.cache:
+            holder = village_commune_on(household.village, day) if household.village is not None else None
+            self.cache[key] = holder or unit_holding(commune, on=day) or commune
+        return self.cache[key]
+
+
+def _event_snapshot(assessment: Assessment, standard: Standard | None) -> dict[str, Any]:
+    counted = []
+    if standard is not None:
+        counted = [
+            code for code in standard.indicator_codes if assessment.deprivation_mask >> standard.bit(code) & 1
+        ]
+    return {
+        "standard": assessment.standard_id,
+        "poverty_class": assessment.poverty_class,
+        "deprivation_count": assessment.deprivation_count,
+        "deprivations": counted,
+        "income_per_capita": assessment.income_per_capita,
+        "income_method": assessment.income_method,
+        "b1_score": assessment.b1_score,
+        "member_count": assessment.member_count,
+        "causes": [c for c in Cause.values if assessment.causes_mask >> c & 1],
+    }
+
+
+def _apply(
+    assessment: Assessment,
+    prepared: _Prepared,
+    result: Classification,
+    *,
+    review: Review,
+    commune: AdminUnit,
+    context: EventContext,
+    facts_json: dict[str, Any],
+    member_count: int,
+) -> None:
+    item = prepared.item
+    household = item.household
+    assessment.review = review
+    assessment.household = household
+    assessment.commune = commune
+    assessment.village = household.village
+    assessment.assessed_on = item.assessed_on
+    assessment.reviewer = context.actor
+    assessment.reviewer_name = (item.reviewer_name or context.actor_name)[:150]
+    assessment.area_type = household.area_type
+    assessment.is_agri = (
+        prepared.request.is_agri if prepared.request.is_agri is not None else household.is_agri
+    )
+    assessment.income_per_capita = item.income_per_capita
+    assessment.income_method = item.income_method
+    assessment.b1_score = item.b1_score
+    assessment.entered_mask, assessment.entered_known_mask = prepared.masks
+    assessment.causes_mask = prepared.causes_mask
+    assessment.member_count = member_count
+    assessment.facts = facts_json
+    assessment.standard_id = result.standard_id
+    assessment.poverty_class = str(result.poverty_class)
+    assessment.deprivation_count = result.deprivation_count
+    assessment.deprivation_mask = result.deprivation_mask
+    assessment.derived_mask = result.derived_mask
+    assessment.derivable_mask = result.derivable_mask
+    assessment.conflict_mask = result.conflict_mask
+    assessment.missing_mask = result.missing_mask
+    assessment.explanation = result.explanation
+    assessment.classified_at = context.recorded_at
+
+
+def _assessed_event(
+    context: EventContext,
+    assessment: Assessment,
+    before: dict[str, Any] | None,
+    standard: Standard,
+    review: Review,
+) -> HouseholdEvent:
+    after = _event_snapshot(assessment, standard)
+    changes: Changes = initial_changes(Assessment, after) if before is None else diff(before, after)
+    note = f"{review.name}: {assessment.explanation}"
+    if before is not None:
+        note = "Ghi lại phiếu rà soát. " + note
+    return context.event(
+        assessment.household,
+        EventKind.ASSESSED,
+        occurred_on=assessment.assessed_on,
+        changes=changes,
+        note=note,
+    )
+
+
+def _standard_of(review: Review) -> Standard:
+    return get_standard(review.standard_id)
+
+
+def assessment_record(
+    *,
+    review: Review,
+    household: Household,
+    assessed_on: date,
+    income_per_capita: int,
+    actor: Any,
+    entered: Mapping[str, bool] | None = None,
+    income_method: str = IncomeMethod.ESTIMATED,
+    b1_score: int | None = None,
+    causes: Iterable[int] = (),
+    reviewer_name: str = "",
+) -> Assessment:
+    """Record (or re-record) a household's assessment in a review: build its facts on `assessed_on`, classify
+    them with the scalar engine under the review's standard, store the result with its explanation and the facts
+    snapshot, and write an ASSESSED event (old → new class when re-recorded)."""
+    item = AssessmentInput(
+        household=household,
+        assessed_on=assessed_on,
+        income_per_capita=income_per_capita,
+        entered=entered,
+        income_method=income_method,
+        b1_score=b1_score,
+        causes=tuple(causes),
+        reviewer_name=reviewer_name,
+    )
+    count = _record([item], review=review, actor=actor, actor_name=None, single=True)
+    assert count == 1
+    return Assessment.objects.get(review=review, household=household)
+
+
+def assessments_bulk_record(
+    items: Sequence[AssessmentInput], *, review: Review, actor: Any, actor_name: str | None = None
+) -> int:
+    """Record many assessments in one review, as `assessment_record` per item: same validation (all problems
+    raised together, each naming its row), same facts, same events, written set-based. The classes come from the
+    engine's batch classifier over the same facts and the explanations from the engine's `explain` (see
+    `classify_many`); the tests prove the result equals the single path's. Returns the number recorded."""
+    return _record(items, review=review, actor=actor, actor_name=actor_name, single=False)
+
+
+def _record(
+    items: Sequence[AssessmentInput], *, review: Review, actor: Any, actor_name: str | None, single: bool
+) -> int:
+    context = EventContext.for_actor(actor, actor_name)
+    standard = _standard_of(review)
+    today = timezone.localdate()
+    area_communes = commune_ids_within(review.area)
+    with transaction.atomic():
+        ids = sorted({item.household.pk for item in items})
+        fresh: dict[int, Household] = {}
+        for start in range(0, len(ids), 5_000):
+            chunk = ids[start : start + 5_000]
+            fresh.update(
+                Household.objects.select_for_update(of=("self",))
+                .select_related("commune", "village")
+                .in_bulk(chunk)
+            )
+        prepared: list[_Prepared] = []
+        errors: list[str] = []
+        seen: set[int] = set()
+        for number, item in enumerate(items, start=1):
+            household = fresh[item.household.pk]
+            item = replace(item, household=household)
+            entry = _check_item(item, review, today, area_communes)
+            if household.pk in seen:
+                add(
+                    entry.problems,
+                    "household",
+                    f"Hộ {household.code} xuất hiện hai lần trong cùng đợt rà soát.",
+                )
+            seen.add(household.pk)
+            if single:
+                raise_if_any(entry.problems)
+            errors.extend(row_messages(f"Dòng {number} (hộ {household.code})", entry.problems))
+            prepared.append(entry)
+        if errors:
+            raise ValidationError(errors)
+        facts = facts_for_households([entry.request for entry in prepared])
+        existing: dict[int, Assessment] = {}
+        for start in range(0, len(ids), 5_000):
+            chunk = ids[start : start + 5_000]
+            rows = Assessment.objects.select_for_update().filter(review=review, household_id__in=chunk)
+            existing.update({a.household_id: a for a in rows})
+        commune_at = _CommuneAt()
+        creates: list[Assessment] = []
+        updates: list[Assessment] = []
+        events: list[HouseholdEvent] = []
+        results = [classify_household(standard, facts[0])] if single else classify_many(standard, facts)
+        for entry, household_facts, result in zip(prepared, facts, results, strict=True):
+            household = entry.item.household
+            assessment = existing.get(household.pk)
+            before = (
+                _event_snapshot(assessment, _safe_standard(assessment.standard_id)) if assessment else None
+            )
+            if assessment is None:
+                assessment = Assessment()
+                creates.append(assessment)
+            else:
+                updates.append(assessment)
+            _apply(
+                assessment,
+                entry,
+                result,
+                review=review,
+                commune=commune_at(household, entry.item.assessed_on),
+                context=context,
+                facts_json=facts_to_json(household_facts),
+                member_count=len(household_facts.members),
+            )
+            events.append(_assessed_event(context, assessment, before, standard, review))
+        ensure_standard_row(standard)
+        insert_rows(Assessment, creates)
+        update_rows(Assessment, updates, _STORED_FIELDS)
+        insert_rows(HouseholdEvent, events)
+    return len(prepared)
+
+
+def classify_many(standard: Standard, facts: Sequence[HouseholdFacts]) -> list[Classification]:
+    """The scalar engine's `Classification` (with its explanation) for many households at once: the indicators,
+    counts and classes from `engine.batch.classify_frame`, then each household's outcomes rebuilt from the
+    result's masks and explained by `engine.classify.explain`. About a hundred times faster than calling
+    `classify_household` per household (whose per-member fact dictionaries dominate its cost), and equal to it."""
+    if not facts:
+        return []
+    households, members = facts_to_frames(facts)
+    columns = ["poverty_class", "deprivation_count", "deprivation_mask", "derived_mask", "derivable_mask",
+               "conflict_mask", "missing_mask"]  # fmt: skip
+    rows = classify_frame(standard, households, members).sort("household_id").select(columns).rows()
+    rules = [
+        (rule.code, standard.catalogue[rule.code].name_vi, rule.describe_vi, 1 << standard.bit(rule.code))
+        for rule in standard.indicators
+    ]
+    results = []
+    for household, row in zip(facts, rows, strict=True):
+        poverty_class, count, deprived, derived, derivable, conflict, missing = row
+        entered = household.entered
+        outcomes = tuple(
+            IndicatorOutcome(
+                code=code,
+                name_vi=name_vi,
+                describe_vi=describe_vi,
+                entered=None if entered.get(code) is None else bool(entered[code]),
+                derived=bool(derived & bit) if derivable & bit else None,
+                deprived=bool(deprived & bit),
+            )
+            for code, name_vi, describe_vi, bit in rules
+        )
+        lines = standard.income[AreaType(household.area_type)]
+        result = Classification(
+            standard_id=standard.id,
+            poverty_class=PovertyClass(poverty_class),
+            income_per_capita=household.income_per_capita,
+            poverty_line=lines.poverty_line,
+            lower_line=lines.lower_line,
+            middle_line=lines.middle_line,
+            deprivation_count=count,
+            indicator_total=len(rules),
+            cutoff=standard.cutoff,
+            outcomes=outcomes,
+            deprivation_mask=deprived,
+            derived_mask=derived,
+            derivable_mask=derivable,
+            conflict_mask=conflict,
+            missing_mask=missing,
+            explanation="",
+        )
+        results.append(replace(result, explanation=explain(result, standard, household)))
+    return results
+
+
+def _safe_standard(code: str) -> Standard | None:
+    try:
+        return get_standard(code)
+    except StandardError:
+        return None
+
+
+_STORED_FIELDS = [
+    f.name
+    for f in Assessment._meta.concrete_fields
+    if not f.primary_key and f.name not in {"review", "household"}
+]
+
+
+from giamngheo.reviews.reclassify import (  # noqa: E402 — re-exported: the set-based re-classification
+    ClassifyReport,
+    CommuneCount,
+    aggregate_by_commune,
+    assessments_classify,
+)
+
+__all__ = [
+    "AssessmentInput",
+    "ClassifyReport",
+    "CommuneCount",
+    "aggregate_by_commune",
+    "assessment_record",
+    "assessments_bulk_record",
+    "assessments_classify",
+    "ensure_standard_row",
+    "lists_effective_year",
+    "review_open",
+]

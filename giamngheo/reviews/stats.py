@@ -1,0 +1,169 @@
+"""Poverty figures of an area for a year, as reported after the periodic review.
+
+Rules (domain.md §1.1, §10): rates are on the household base — households of a class over all households
+assessed — in percent rounded half-up to 2 decimals. The multidimensional poverty rate (tỷ lệ nghèo đa chiều) is
+poor + near-poor households over all households, as MOLISA announces it (QĐ 71/QĐ-LĐTBXH 2023). The change in
+points is the difference of the two published (rounded) rates, as the press reports "down 5.91 points". A rate
+with no households is None, never 0.
+
+The households of year Y are the assessments of the periodic reviews of year Y whose commune (where the household
+was assessed) lies within the area (`areas.selectors.commune_ids_within`), one per household: when a household was
+assessed in two periodic reviews of the same year, its latest assessment counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from giamngheo.areas.models import AdminUnit
+from giamngheo.areas.selectors import commune_ids_within
+from giamngheo.lib.formatting import format_percent_vi, group_thousands, percent
+from giamngheo.reviews.models import Assessment, PovertyClass, ReviewKind
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    year: int
+    standard: str | None
+    total_households: int
+    poor_households: int
+    poverty_rate: Decimal | None
+    near_poor_households: int
+    near_poor_rate: Decimal | None
+    middle_households: int
+    middle_rate: Decimal | None
+    multidimensional_poverty_rate: Decimal | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            key: float(value) if isinstance(value, Decimal) else value for key, value in asdict(self).items()
+        }
+
+
+@dataclass(frozen=True)
+class AreaStats:
+    unit: AdminUnit
+    current: YearFigures
+    previous: YearFigures | None  # None when the previous year has no households
+
+    @property
+    def change_households(self) -> int | None:
+        if self.previous is None:
+            return None
+        return self.current.poor_households - self.previous.poor_households
+
+    @property
+    def change_points(self) -> Decimal | None:
+        if self.previous is None or self.current.poverty_rate is None or self.previous.poverty_rate is None:
+            return None
+        return self.current.poverty_rate - self.previous.poverty_rate
+
+    def as_json(self) -> dict[str, Any]:
+        points = self.change_points
+        return {
+            "area": {
+                "code": self.unit.code,
+                "name": self.unit.name,
+                "level": self.unit.level,
+                "type": self.unit.unit_type,
+            },
+            **self.current.as_json(),
+            "previous": self.previous.as_json() if self.previous is not None else None,
+            "change_households": self.change_households,
+            "change_points": float(points) if points is not None else None,
+        }
+
+
+def _periodic_assessments(year: int, commune_ids: Iterable[int]) -> Any:
+    same_year = Assessment.objects.filter(review__kind=ReviewKind.PERIODIC, review__year=year)
+    later = same_year.filter(household=OuterRef("household")).filter(
+        Q(assessed_on__gt=OuterRef("assessed_on"))
+        | Q(assessed_on=OuterRef("assessed_on"), pk__gt=OuterRef("pk"))
+    )
+    return same_year.filter(commune_id__in=sorted(commune_ids)).exclude(Exists(later))
+
+
+def year_figures(year: int, commune_ids: Iterable[int]) -> YearFigures:
+    assessments = _periodic_assessments(year, list(commune_ids))
+    counts = dict(
+        assessments.values_list("poverty_class").annotate(n=Count("id")).values_list("poverty_class", "n")
+    )
+    standards = sorted(set(assessments.values_list("standard_id", flat=True).distinct()))
+    total = sum(counts.values())
+    poor = counts.get(PovertyClass.POOR, 0)
+    near_poor = counts.get(PovertyClass.NEAR_POOR, 0)
+    middle = counts.get(PovertyClass.MIDDLE, 0)
+    return YearFigures(
+        year=year,
+        standard=", ".join(standards) or None,
+        total_households=total,
+        poor_households=poor,
+        poverty_rate=percent(poor, total),
+        near_poor_households=near_poor,
+        near_poor_rate=percent(near_poor, total),
+        middle_households=middle,
+        middle_rate=percent(middle, total),
+        multidimensional_poverty_rate=percent(poor + near_poor, total),
+    )
+
+
+def area_stats(unit: AdminUnit, *, year: int) -> AreaStats:
+    """The figures of the periodic review of `year` for `unit`, with the previous year's for comparison."""
+    communes = commune_ids_within(unit)
+    current = year_figures(year, communes)
+    previous = year_figures(year - 1, communes)
+    return AreaStats(unit=unit, current=current, previous=previous if previous.total_households else None)
+
+
+def area_label(unit: AdminUnit) -> str:
+    name = unit.name
+    if unit.unit_type and not name.lower().startswith(unit.unit_type.lower()):
+        name = f"{unit.unit_type} {name}"
+    return f"{name} (mã {unit.code})"
+
+
+def _count_line(label: str, count: int, rate: Decimal | None) -> str:
+    return f"  {label:<44}{group_thousands(count):>10}   {format_percent_vi(rate)}"
+
+
+def format_vi(stats: AreaStats) -> str:
+    """The figures as Vietnamese text: 4.336 hộ, 33,78 %."""
+    figures = stats.current
+    header = f"{area_label(stats.unit)} — rà soát định kỳ năm {figures.year}"
+    if figures.total_households == 0:
+        return header + f"\nKhông có hộ nào được rà soát định kỳ năm {figures.year} trên địa bàn này."
+    lines = [
+        header + f" (chuẩn {figures.standard})",
+        f"  {'Tổng số hộ được rà soát':<44}{group_thousands(figures.total_households):>10}",
+        _count_line("Hộ nghèo", figures.poor_households, figures.poverty_rate),
+        _count_line("Hộ cận nghèo", figures.near_poor_households, figures.near_poor_rate),
+        _count_line(
+            "Hộ nông, lâm, ngư, diêm nghiệp có mức sống TB", figures.middle_households, figures.middle_rate
+        ),
+        f"  {'Tỷ lệ nghèo đa chiều (nghèo + cận nghèo)':<44}{'':>10}   "
+        f"{format_percent_vi(figures.multidimensional_poverty_rate)}",
+    ]
+    previous = stats.previous
+    if previous is None:
+        lines.append(f"  Không có số liệu rà soát định kỳ năm {figures.year - 1} để so sánh.")
+    else:
+        lines.append(
+            f"  So với năm {previous.year} ({group_thousands(previous.poor_households)} hộ nghèo, "
+            f"{format_percent_vi(previous.poverty_rate)}): hộ nghèo {_change(stats.change_households, 'hộ')}; "
+            f"tỷ lệ hộ nghèo {_change(stats.change_points, 'điểm phần trăm')}."
+        )
+    return "\n".join(lines)
+
+
+def _change(value: int | Decimal | None, unit: str) -> str:
+    if value is None:
+        return "không so sánh được"
+    if value == 0:
+        return "không đổi"
+    magnitude = group_thousands(abs(value)) if isinstance(value, int) else str(abs(value)).replace(".", ",")
+    return f"{'giảm' if value < 0 else 'tăng'} {magnitude} {unit}"
