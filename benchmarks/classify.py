@@ -28,8 +28,7 @@ import random
 import resource
 import sys
 import time
-from datetime import date, datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +66,7 @@ def _converter(field, vendor: str):  # type: ignore[no-untyped-def]
         return json.dumps
     if vendor == "sqlite" and isinstance(field, models.DateTimeField):
         # Django stores aware datetimes on SQLite as naive UTC text.
-        return lambda v: None if v is None else v.astimezone(dt_timezone.utc).replace(tzinfo=None).isoformat(" ")
+        return lambda v: None if v is None else v.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
     if vendor == "sqlite" and isinstance(field, models.DateField):
         return lambda v: None if v is None else v.isoformat()
     return None
@@ -131,7 +130,7 @@ def generate(households: int, seed: int) -> dict[str, object]:
         name="Rà soát benchmark 2023", year=2023, area=province, standard_id=standard.id,
         lists_effective_year=2024, reference_date=date(2023, 12, 14),
     )  # fmt: skip
-    now = datetime(2023, 12, 14, tzinfo=dt_timezone.utc)
+    now = datetime(2023, 12, 14, tzinfo=UTC)
     indicator_mask = standard.mask
     household_rows = []
     for i in range(households):

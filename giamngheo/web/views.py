@@ -82,7 +82,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             Prefetch("living_conditions", queryset=LivingConditions.objects.order_by("-recorded_on")),
             Prefetch(
                 "assessments",
-                queryset=Assessment.objects.select_related("review", "standard", "commune").order_by("-assessed_on"),
+                queryset=Assessment.objects.select_related("review", "standard", "commune").order_by(
+                    "-assessed_on"
+                ),
             ),
             Prefetch("events", queryset=HouseholdEvent.objects.order_by("-recorded_at", "-id")),
         ),

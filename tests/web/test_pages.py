@@ -31,12 +31,16 @@ def officer(client: Client):
 @pytest.fixture
 def household() -> Household:
     province = AdminUnit.objects.create(code="64", name="Tỉnh Gia Lai", level=UnitLevel.PROVINCE)
-    district = AdminUnit.objects.create(code="630", name="Huyện Kông Chro", level=UnitLevel.DISTRICT, parent=province)
+    district = AdminUnit.objects.create(
+        code="630", name="Huyện Kông Chro", level=UnitLevel.DISTRICT, parent=province
+    )
     commune = AdminUnit.objects.create(code="23839", name="Xã SRó", level=UnitLevel.COMMUNE, parent=district)
     village = Village.objects.create(commune=commune, local_code="01", name="Làng Tơ Mơ")
     household = Household.objects.create(code="630-23839-0001", commune=commune, village=village)
     head = Person.objects.create(full_name="Đinh Văn Súy", sex="nam", citizen_id="064080001234")
-    Membership.objects.create(household=household, person=head, relationship="head", start_date=date(2010, 1, 1))
+    Membership.objects.create(
+        household=household, person=head, relationship="head", start_date=date(2010, 1, 1)
+    )
     household.head = head
     household.save()
     HouseholdEvent.objects.create(
@@ -53,7 +57,10 @@ def household() -> Household:
         name="Rà soát cuối năm 2023", year=2023, area=commune, standard=row, lists_effective_year=2024,
         reference_date=date(2023, 12, 14),
     )  # fmt: skip
-    entered = {code: code in {"bao_hiem_y_te", "nguon_nuoc_sinh_hoat", "dich_vu_vien_thong"} for code in standard.indicator_codes}
+    entered = {
+        code: code in {"bao_hiem_y_te", "nguon_nuoc_sinh_hoat", "dich_vu_vien_thong"}
+        for code in standard.indicator_codes
+    }
     result = classify_household(
         standard, HouseholdFacts(area_type=AreaType.RURAL, income_per_capita=1_350_000, entered=entered)
     )
@@ -73,7 +80,9 @@ def test_pages_require_login(client: Client, household: Household) -> None:
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_household_list_finds_by_name_without_diacritics(client: Client, officer, household: Household) -> None:
+def test_household_list_finds_by_name_without_diacritics(
+    client: Client, officer, household: Household
+) -> None:
     response = client.get(reverse("web:household-list"), {"q": "dinh van suy"})
     assert response.status_code == 200
     assert household.code in response.content.decode()
@@ -85,8 +94,13 @@ def test_household_list_finds_by_name_without_diacritics(client: Client, officer
 
 def test_household_list_finds_by_citizen_id_and_filters_by_class(client: Client, officer, household) -> None:
     assert household.code in client.get(reverse("web:household-list"), {"q": "064080001234"}).content.decode()
-    assert household.code in client.get(reverse("web:household-list"), {"phan_loai": "ngheo"}).content.decode()
-    assert household.code not in client.get(reverse("web:household-list"), {"phan_loai": "can_ngheo"}).content.decode()
+    assert (
+        household.code in client.get(reverse("web:household-list"), {"phan_loai": "ngheo"}).content.decode()
+    )
+    assert (
+        household.code
+        not in client.get(reverse("web:household-list"), {"phan_loai": "can_ngheo"}).content.decode()
+    )
 
 
 def test_household_page_shows_assessment_explanation_and_history(client: Client, officer, household) -> None:
