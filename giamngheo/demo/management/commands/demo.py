@@ -1,0 +1,140 @@
+"""`giamngheo demo [--serve] [--port N] [--seed N]`: the Kông Chro demo district, ready to explore.
+
+Migrates the database, loads the administrative units and the poverty standards, generates the demo district
+(illustrative data; see giamngheo/demo/targets.py for the published figures it reproduces) unless it is already
+there, creates the demo login and prints the logins and the district's figures. With --serve it then runs the
+development server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from giamngheo.demo import targets
+from giamngheo.demo.build import DemoBuildError, build_district
+from giamngheo.demo.models import DemoRun
+from giamngheo.demo.planner import DEFAULT_SEED, PlanError, build_plan, district_config
+from giamngheo.demo.rollup import RollupError, check_rollup
+from giamngheo.demo.summary import poor_flows
+from giamngheo.lib.formatting import group_thousands
+
+DEMO_USERNAME = "admin"
+DEMO_PASSWORD = "giamngheo-demo"  # noqa: S105 — the published login of the local demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Tạo dữ liệu mẫu huyện Kông Chro (Gia Lai) — 12.681 hộ rà soát cuối năm 2022, 12.836 hộ cuối năm 2023 — "
+        "rồi in tài khoản đăng nhập và số liệu hộ nghèo; --serve chạy luôn máy chủ web trên 127.0.0.1."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--serve", action="store_true", help="Chạy máy chủ web sau khi tạo dữ liệu")
+        parser.add_argument("--port", type=int, default=8000, help="Cổng của máy chủ web (mặc định 8000)")
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help=f"Hạt giống ngẫu nhiên (mặc định {DEFAULT_SEED})"
+        )
+
+    def say(self, message: str) -> None:
+        self.stdout.write(message)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        port: int = options["port"]
+        if not 1 <= port <= 65535:
+            raise CommandError(f"Cổng {port} không hợp lệ (1–65535).")
+        started = time.perf_counter()
+        call_command("migrate", interactive=False, verbosity=0)
+        run = DemoRun.objects.filter(district=targets.DISTRICT_CODE).first()
+        if run is not None:
+            self.say(
+                f"Dữ liệu mẫu huyện Kông Chro đã có (tạo lúc {timezone.localtime(run.created_at):%d/%m/%Y %H:%M}, "
+                f"hạt giống {run.seed}): "
+                "không tạo lại."
+            )
+            if options["seed"] != run.seed:
+                self.say(f"  (Bỏ qua --seed {options['seed']}: muốn tạo lại thì dùng cơ sở dữ liệu mới.)")
+        else:
+            run = self._generate(options["seed"])
+        user_note = self._ensure_user()
+        self._summary(run, user_note)
+        self.say(f"Xong trong {_seconds(time.perf_counter() - started)}.")
+        if options["serve"]:
+            self.say(f"\nMở http://127.0.0.1:{port}/ trong trình duyệt (Ctrl+C để dừng).")
+            # insecure_serving: serve the CSS even with DEBUG off; the server listens on 127.0.0.1 only.
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
+
+    def _generate(self, seed: int) -> DemoRun:
+        from giamngheo.areas.loader import load_units
+        from giamngheo.standards.services import sync_standards
+
+        self.say("Nạp đơn vị hành chính và chuẩn nghèo ...")
+        load_units()
+        sync_standards()
+        self.say(f"Lập kế hoạch dữ liệu mẫu huyện Kông Chro (hạt giống {seed}) ...")
+        step = time.perf_counter()
+        try:
+            plan = build_plan(district_config(seed))
+        except PlanError as exc:
+            raise CommandError(f"Không lập được dữ liệu mẫu: {exc}") from exc
+        self.say(f"  xong trong {_seconds(time.perf_counter() - step)}; ghi vào cơ sở dữ liệu ...")
+        try:
+            run, report = build_district(plan, say=self.say)
+        except (DemoBuildError, ValidationError) as exc:
+            raise CommandError(f"Không ghi được dữ liệu mẫu: {_message(exc)}") from exc
+        timings = ", ".join(f"{label} {_seconds(seconds)}" for label, seconds in report.timings.items())
+        self.say(f"  Thời gian: {timings}.")
+        return run
+
+    def _ensure_user(self) -> str:
+        User = get_user_model()
+        with transaction.atomic():
+            user = User.objects.filter(username=DEMO_USERNAME).first()
+            if user is None:
+                User.objects.create_superuser(DEMO_USERNAME, email="", password=DEMO_PASSWORD)
+                return f"{DEMO_USERNAME} / {DEMO_PASSWORD} (quản trị hệ thống)"
+        return f"{DEMO_USERNAME} (đã có từ trước, mật khẩu giữ nguyên; mật khẩu mẫu: {DEMO_PASSWORD})"
+
+    def _summary(self, run: DemoRun, user_note: str) -> None:
+        from giamngheo.areas.selectors import commune_ids_within, resolve_unit
+        from giamngheo.reviews.stats import area_stats, format_vi
+
+        self.say("")
+        self.say(
+            f"Dữ liệu mẫu (minh họa, không phải số liệu thật của từng hộ): {group_thousands(run.households)} hộ, "
+            f"{group_thousands(run.persons)} nhân khẩu, {group_thousands(run.events)} biến động năm 2023, "
+            f"{group_thousands(run.assessments)} phiếu rà soát."
+        )
+        self.say(f"Đăng nhập: {user_note}")
+        district = resolve_unit(
+            targets.DISTRICT_CODE, on=date(targets.REVIEW_2023.year, 12, 31), level="district"
+        )
+        self.say("")
+        self.say(format_vi(area_stats(district, year=targets.REVIEW_2023.year)))
+        try:
+            rollup = check_rollup(year=targets.REVIEW_2023.year)
+        except RollupError as exc:
+            raise CommandError(str(exc)) from exc
+        self.say(
+            f"  Theo 6 xã mới của tỉnh Gia Lai (từ 01/07/2025): {rollup.describe()} — khớp với số liệu của huyện."
+        )
+        flows = poor_flows(targets.REVIEW_2023.year, commune_ids_within(district))
+        self.say(f"  {flows.describe()}")
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.1f} giây".replace(".", ",")
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages[:10])
+    return str(exc)

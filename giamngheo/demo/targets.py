@@ -1,0 +1,104 @@
+"""The figures the demo district must reproduce, with their sources.
+
+Headline figures (exact; the acceptance numbers of the project):
+- End-2023 review, standard 2022-2025 (NĐ 07/2021/NĐ-CP): 4,336 poor households = 33.78 % of households, down
+  5.91 points from end-2022. Source: the seed article (Kông Chro district portal, 25/01/2024;
+  shared/docs/seed-article.md) [V], and gialaitv.vn 27/11/2023 (domain.md §10): 4,336 poor, 33.78 %, −697
+  households vs end-2022.
+- End-2022 review: 5,033 poor households (= 4,336 + 697) at 39.69 %. [S] derived in domain.md §10.
+- Households assessed: 12,681 (end-2022) and 12,836 (end-2023). Not published: chosen so that the rates come out
+  exactly (5,033 / 12,681 = 39.69 %; 4,336 / 12,836 = 33.78 %) and near the "about 12.7k / 12.8k" of domain.md §10
+  and the 11,437 households / 54,104 people of §7.3.
+
+Demo choices (not published anywhere; documented here so that the tests can hold the generator to them):
+- Near-poor households about 12 % of households at end-2022, rising slightly at end-2023 as poor households
+  escape to near-poor; the tests accept NEAR_POOR_SHARE_BAND.
+- A few farm households with a middle living standard (QĐ 24/2021; domain.md §1.1): about 2.5 % / 3.5 %.
+- Between the reviews the number of households changes through registry events only: households split off from
+  existing ones, move in, or close (moved away, merged into a relative's household, a single-person household
+  whose member died). The counts below give the +155 households between 12,681 and 12,836.
+- Who escapes, falls back or becomes poor is decided by the generator's living-standard model (see
+  giamngheo/demo/planner.py); the tests check that every transition of domain.md §3.6 occurs and that escapes
+  dominate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class ReviewTarget:
+    year: int
+    reference_date: date
+    lists_effective_year: int
+    households: int
+    poor: int
+    poor_rate: Decimal
+    near_poor: int
+    middle: int
+
+
+STANDARD_CODE = "ND07-2021"
+DISTRICT_CODE = "630"  # Huyện Kông Chro, former province Gia Lai (64); valid until 30/06/2025
+PROVINCE_CODE = "64"
+
+REVIEW_2022 = ReviewTarget(
+    year=2022,
+    reference_date=date(2022, 12, 14),  # last day of the periodic review window (QĐ 24/2021, Art. 3)
+    lists_effective_year=2023,
+    households=12_681,
+    poor=5_033,
+    poor_rate=Decimal("39.69"),
+    near_poor=1_522,  # 12.00 %
+    middle=320,  # 2.52 %
+)
+REVIEW_2023 = ReviewTarget(
+    year=2023,
+    reference_date=date(2023, 12, 14),
+    lists_effective_year=2024,
+    households=12_836,
+    poor=4_336,
+    poor_rate=Decimal("33.78"),
+    near_poor=1_640,  # 12.78 %
+    middle=450,  # 3.51 %
+)
+CHANGE_POOR_HOUSEHOLDS = -697
+CHANGE_POOR_RATE_POINTS = Decimal("-5.91")
+
+NEAR_POOR_SHARE_BAND = (Decimal("10.0"), Decimal("15.0"))  # percent of households, both reviews
+
+# Registry events between the two reviews (2023). New households: split off + moved in; closed households by reason.
+SPLITS_2023 = 170
+MOVE_INS_2023 = 40
+CLOSURES_2023 = {"moved_away": 25, "merged": 12, "died_out": 18}
+
+# A regular (monthly) review in June 2023 (QĐ 24/2021 Art. 5; not in the published figures, which count periodic
+# reviews only): poor households recognised as having escaped, of which `re_poor` are poor again at the end-2023
+# review (tái nghèo), and households recognised as poor after a shock (phát sinh mới within the year).
+REGULAR_REVIEW_2023 = {"re_poor": 9, "escaped": 16, "newly_poor": 12}
+
+# Houses built or repaired for poor households in 2023 (seed article: 12), recorded as new living conditions.
+HOUSES_SUPPORTED_2023 = 12
+
+# The six new communes of Gia Lai (52) that took the district's 14 communes on 1 July 2025 (domain.md §7.3).
+NEW_COMMUNES = ("23824", "23833", "23830", "23839", "23842", "23851")
+REFORM_CHECK = (
+    "23824",
+    ("23824", "23845", "23854"),
+)  # new Xã Kông Chro <- TT Kông Chro, Yang Trung, Yang Nam
+
+
+def check_consistency() -> None:
+    """The targets agree with each other (run by the tests and before every generation)."""
+    from giamngheo.lib.formatting import percent
+
+    for target in (REVIEW_2022, REVIEW_2023):
+        assert percent(target.poor, target.households) == target.poor_rate, target
+        assert target.poor + target.near_poor + target.middle <= target.households, target
+    assert REVIEW_2023.poor - REVIEW_2022.poor == CHANGE_POOR_HOUSEHOLDS
+    assert REVIEW_2023.poor_rate - REVIEW_2022.poor_rate == CHANGE_POOR_RATE_POINTS
+    net = SPLITS_2023 + MOVE_INS_2023 - sum(CLOSURES_2023.values())
+    assert REVIEW_2022.households + net == REVIEW_2023.households

@@ -1,0 +1,249 @@
+"""Acceptance checks on the generated Kông Chro demo district (generated once per package, see conftest.py)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Q
+
+from giamngheo.areas.models import REFORM_DATE, AdminUnit, UnitLevel
+from giamngheo.areas.selectors import commune_ids_within
+from giamngheo.demo import names, targets
+from giamngheo.demo.models import DemoRun
+from giamngheo.engine.classify import classify_household
+from giamngheo.engine.standard import get_standard
+from giamngheo.registry.facts import facts_from_json
+from giamngheo.registry.models import EventKind, Household, HouseholdEvent, Person
+from giamngheo.reviews.models import Assessment, Review
+from tests.demo.conftest import DemoSetup
+
+pytestmark = pytest.mark.django_db
+
+
+def stats_json(*args: str) -> dict[str, Any]:
+    out = io.StringIO()
+    call_command("stats", *args, "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def classes(kind: str, year: int) -> dict[str, str]:
+    rows = Assessment.objects.filter(review__kind=kind, review__year=year)
+    return dict(rows.values_list("household__code", "poverty_class"))
+
+
+def test_stats_reproduce_the_published_figures(demo_setup: DemoSetup) -> None:
+    figures = stats_json("--area", "630", "--year", "2023")
+    assert figures["total_households"] == 12_836
+    assert figures["poor_households"] == 4_336
+    assert figures["poverty_rate"] == 33.78
+    assert figures["previous"]["total_households"] == 12_681
+    assert figures["previous"]["poor_households"] == 5_033
+    assert figures["previous"]["poverty_rate"] == 39.69
+    assert figures["change_households"] == -697
+    assert figures["change_points"] == -5.91
+    low, high = targets.NEAR_POOR_SHARE_BAND
+    for year in (figures, figures["previous"]):
+        assert low <= Decimal(str(year["near_poor_rate"])) <= high
+    assert figures["near_poor_rate"] > figures["previous"]["near_poor_rate"]
+    assert 0 < figures["middle_households"] < figures["near_poor_households"]
+    assert (
+        "4.336" in demo_setup.output
+        and "33,78 %" in demo_setup.output
+        and "giamngheo-demo" in demo_setup.output
+    )
+
+
+def test_every_class_is_the_scalar_engines_from_the_stored_facts() -> None:
+    standard = get_standard(targets.STANDARD_CODE)
+    checked = conflicts = 0
+    for facts, stored_class, count, conflict_mask in Assessment.objects.values_list(
+        "facts", "poverty_class", "deprivation_count", "conflict_mask"
+    ).iterator(chunk_size=2_000):
+        result = classify_household(standard, facts_from_json(facts))
+        assert (result.poverty_class.value, result.deprivation_count) == (stored_class, count)
+        checked += 1
+        conflicts += conflict_mask != 0
+    assert checked == 12_681 + 12_836 + Assessment.objects.filter(review__kind="regular").count()
+    assert 0 < conflicts < checked // 50  # a few deliberate reviewer slips, overruled by the facts
+
+
+def test_the_six_new_communes_add_up_to_the_old_district() -> None:
+    totals = [stats_json("--area", code, "--year", "2023", "--current") for code in targets.NEW_COMMUNES]
+    assert sum(t["total_households"] for t in totals) == 12_836
+    assert sum(t["poor_households"] for t in totals) == 4_336
+    assert sum(t["previous"]["poor_households"] for t in totals) == 5_033
+    new_kong_chro = AdminUnit.objects.valid_on(REFORM_DATE).get(level=UnitLevel.COMMUNE, code="23824")
+    covered = commune_ids_within(new_kong_chro)
+    old = AdminUnit.objects.valid_on(REFORM_DATE.replace(year=2023)).filter(
+        level=UnitLevel.COMMUNE, code__in=["23824", "23845", "23854"]
+    )
+    assert old.count() == 3 and all(unit.pk in covered for unit in old)
+    households = Household.objects.filter(commune__in=old)
+    assert households.exists() and not households.exclude(commune_id__in=covered).exists()
+
+
+def test_second_run_does_nothing_quickly() -> None:
+    before = (
+        Household.objects.count(),
+        Person.objects.count(),
+        Assessment.objects.count(),
+        HouseholdEvent.objects.count(),
+    )
+    started = time.perf_counter()
+    out = io.StringIO()
+    call_command("demo", "--seed", "1", stdout=out)
+    elapsed = time.perf_counter() - started
+    assert "đã có" in out.getvalue() and "Bỏ qua --seed 1" in out.getvalue()
+    assert elapsed < 5
+    after = (
+        Household.objects.count(),
+        Person.objects.count(),
+        Assessment.objects.count(),
+        HouseholdEvent.objects.count(),
+    )
+    assert after == before
+    assert DemoRun.objects.count() == 1
+
+
+def test_serve_runs_the_development_server_on_localhost(monkeypatch: pytest.MonkeyPatch) -> None:
+    from giamngheo.demo.management.commands import demo
+
+    calls: list[tuple[Any, ...]] = []
+    real = demo.call_command
+
+    def fake(name: str, *args: Any, **kwargs: Any) -> None:
+        if name == "runserver":
+            calls.append((name, *args, kwargs))
+        else:
+            real(name, *args, **kwargs)
+
+    monkeypatch.setattr(demo, "call_command", fake)
+    out = io.StringIO()
+    call_command("demo", "--serve", "--port", "8765", stdout=out)
+    assert calls == [("runserver", "127.0.0.1:8765", {"use_reloader": False, "insecure_serving": True})]
+    assert "http://127.0.0.1:8765/" in out.getvalue()
+
+
+def test_transitions_between_the_reviews_are_realistic() -> None:
+    first, middle, second = classes("periodic", 2022), classes("regular", 2023), classes("periodic", 2023)
+    flows = Counter((first.get(code, "moi"), second.get(code, "dong")) for code in set(first) | set(second))
+    escaped = (
+        flows[("ngheo", "can_ngheo")]
+        + flows[("ngheo", "khong_ngheo")]
+        + flows[("ngheo", "muc_song_trung_binh")]
+    )
+    assert escaped > 700  # many poor households escape ...
+    assert flows[("ngheo", "can_ngheo")] > flows[("ngheo", "khong_ngheo")]  # ... mostly to near-poor
+    assert 0 < flows[("can_ngheo", "ngheo")] < escaped / 3  # some near-poor fall into poverty
+    assert (
+        flows[("khong_ngheo", "ngheo")] > 0 and flows[("moi", "ngheo")] > 0
+    )  # newly arising; new households
+    assert flows[("ngheo", "dong")] > 0  # poor households that closed (died out, moved away, merged)
+    re_poor = [
+        c
+        for c, cls in middle.items()
+        if first.get(c) == "ngheo" and cls != "ngheo" and second.get(c) == "ngheo"
+    ]
+    assert re_poor  # escaped in the June regular review, poor again at the end of the year (tái nghèo)
+
+
+def test_household_history_explains_the_changes() -> None:
+    first, second = classes("periodic", 2022), classes("periodic", 2023)
+    escaped_to_near = [c for c, cls in first.items() if cls == "ngheo" and second.get(c) == "can_ngheo"]
+    changed = set(
+        HouseholdEvent.objects.filter(
+            household__code__in=escaped_to_near,
+            kind__in=[EventKind.MEMBER_UPDATED, EventKind.LIVING_CONDITIONS],
+            occurred_on__year=2023,
+        ).values_list("household__code", flat=True)
+    )
+    assert len(changed) >= 0.9 * len(escaped_to_near)
+    kinds = Counter(HouseholdEvent.objects.filter(occurred_on__year=2023).values_list("kind", flat=True))
+    for kind in (
+        EventKind.SPLIT,
+        EventKind.CLOSED,
+        EventKind.MERGED,
+        EventKind.MEMBER_ADDED,
+        EventKind.MEMBER_LEFT,
+    ):
+        assert kinds[kind] > 0, kind
+    assert Household.objects.filter(closed_reason="split").count() == 0
+    assert Household.objects.exclude(split_from=None).count() == targets.SPLITS_2023
+    closed = Counter(Household.objects.exclude(closed_reason="").values_list("closed_reason", flat=True))
+    assert closed == Counter(targets.CLOSURES_2023)
+    rebuilt = {
+        code
+        for code, changes in HouseholdEvent.objects.filter(
+            kind=EventKind.LIVING_CONDITIONS, occurred_on__year=2023, household__code__in=first
+        ).values_list("household__code", "changes")
+        if changes.get("pillar_material", [None, None])[1] == "concrete"
+    }
+    assert len({code for code in rebuilt if first[code] == "ngheo"}) >= targets.HOUSES_SUPPORTED_2023
+
+
+def test_people_and_places_look_like_kong_chro() -> None:
+    persons = Person.objects.select_related("ethnicity")
+    total = persons.count()
+    by_ethnicity = Counter(persons.values_list("ethnicity__code", flat=True))
+    assert by_ethnicity[names.BA_NA] > total / 2
+    minority = total - by_ethnicity[names.KINH]
+    assert minority / total > 0.73
+    assert persons.filter(ethnicity__code_list="A").count() == total
+    assert persons.filter(ethnicity__code=names.BA_NA, ethnicity__is_local_indigenous=True).exists()
+    jrai_heads = Household.objects.filter(head__ethnicity__code=names.JRAI)
+    assert jrai_heads.filter(commune__code="23854").count() > jrai_heads.count() / 2
+    adults_without_id = persons.filter(birth_date__year__lt=2000, citizen_id=None, date_of_death=None).count()
+    assert adults_without_id == 0
+    for citizen_id, sex, birth in persons.exclude(citizen_id=None).values_list(
+        "citizen_id", "sex", "birth_date"
+    )[:2000]:
+        assert re.fullmatch(r"0\d{11}", citizen_id)
+        assert citizen_id[3] == str((0 if birth.year < 2000 else 2) + (sex == "nu"))
+        assert citizen_id[4:6] == f"{birth.year % 100:02d}"
+    area_types = dict(
+        Household.objects.values("commune__code")
+        .annotate(urban=Count("id", filter=Q(area_type="thanh_thi")), n=Count("id"))
+        .values_list("commune__code", "urban")
+    )
+    assert area_types.pop("23824") > 0 and set(area_types.values()) == {0}
+    assert Household.objects.filter(is_agri=True).count() > Household.objects.count() * 0.7
+
+
+def test_poverty_is_higher_in_remote_communes_than_in_the_town() -> None:
+    def rate(code: str) -> float:
+        return stats_json("--area", code, "--year", "2022")["poverty_rate"]
+
+    district = stats_json("--area", "630", "--year", "2022")["poverty_rate"]
+    assert rate("23824") < district / 2
+    assert rate("23846") > district and rate("23843") > district
+
+
+def test_reviews_are_the_statutory_rounds() -> None:
+    reviews = {(r.kind, r.year): r for r in Review.objects.filter(area__code=targets.DISTRICT_CODE)}
+    assert set(reviews) == {("periodic", 2022), ("regular", 2023), ("periodic", 2023)}
+    assert reviews[("periodic", 2022)].lists_effective_year == 2023
+    assert reviews[("periodic", 2022)].reference_date == targets.REVIEW_2022.reference_date
+    assert {r.standard_id for r in reviews.values()} == {targets.STANDARD_CODE}
+
+
+def test_flow_summary_balances(demo_setup: DemoSetup) -> None:
+    from giamngheo.demo.summary import poor_flows
+
+    district = AdminUnit.objects.valid_on(targets.REVIEW_2023.reference_date).get(
+        level="district", code="630"
+    )
+    flows = poor_flows(2023, commune_ids_within(district))
+    assert (flows.start, flows.end) == (5_033, 4_336)
+    decrease = flows.escaped_to_near_poor + flows.escaped_above + flows.left_other
+    increase = flows.from_near_poor + flows.newly_arising + flows.new_households
+    assert flows.start - decrease + increase == flows.end
+    assert flows.re_poor > 0
+    assert flows.describe() in demo_setup.output
