@@ -109,20 +109,11 @@ def generate(households: int, seed: int) -> dict[str, object]:
     from giamngheo.engine.standard import get_standard
     from giamngheo.registry.models import Household
     from giamngheo.reviews.models import Assessment, Review
-    from giamngheo.standards.models import PovertyStandard
+    from giamngheo.reviews.services import ensure_standard_row
 
     rng = random.Random(seed)
     standard = get_standard("ND07-2021")
-    PovertyStandard.objects.update_or_create(
-        code=standard.id,
-        defaults={
-            "name": standard.name_vi,
-            "instrument": standard.instrument,
-            "valid_from": standard.valid_from,
-            "valid_to": standard.valid_to,
-            "source_sha256": standard.source_sha256,
-        },
-    )
+    ensure_standard_row(standard)
     communes = list(AdminUnit.objects.communes().filter(valid_to__isnull=False).values_list("id", flat=True))
     province = AdminUnit.objects.provinces().filter(valid_to__isnull=False).first()
     assert province is not None
