@@ -38,7 +38,10 @@ class Rollup:
         return sum(figures.poor_households for _, figures in self.communes)
 
     def describe(self) -> str:
-        parts = [f"{unit.name} {group_thousands(f.total_households)}" for unit, f in self.communes]
+        parts = [
+            f"{unit.name} {group_thousands(f.total_households)} hộ, {group_thousands(f.poor_households)} nghèo"
+            for unit, f in self.communes
+        ]
         return (
             f"{group_thousands(self.total_households)} hộ, {group_thousands(self.poor_households)} hộ nghèo "
             f"({'; '.join(parts)})"
