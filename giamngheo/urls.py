@@ -2,9 +2,19 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from giamngheo.accounts.forms import ThrottledAuthenticationForm
+from giamngheo.api.urls import api
+
 urlpatterns = [
     path("", include("giamngheo.web.urls")),
-    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("cong-viec/", include("giamngheo.jobs.urls")),
+    path("api/", api.urls),
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+        name="login",
+    ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

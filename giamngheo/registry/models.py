@@ -9,6 +9,7 @@ made through the services is written to `HouseholdEvent` with its actor and old 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -150,6 +151,14 @@ class ClosedReason(models.TextChoices):
     OTHER = "other", _("Lý do khác")
 
 
+class HouseholdQuerySet(models.QuerySet["Household"]):
+    def visible_to(self, user: Any) -> HouseholdQuerySet:
+        """The households `user` may read: the area scope of giamngheo.accounts (nothing when unbound)."""
+        from giamngheo.accounts.scope import scope_for
+
+        return self.filter(scope_for(user).households_q())
+
+
 class Household(models.Model):
     code = models.CharField(_("mã hộ"), max_length=32, unique=True)
     commune = models.ForeignKey(
@@ -206,6 +215,8 @@ class Household(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HouseholdQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hộ gia đình")

@@ -10,6 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from giamngheo.accounts.models import Role
+from giamngheo.accounts.services import area_role_assign
 from giamngheo.areas.models import AdminUnit, UnitLevel, Village
 from giamngheo.engine.classify import classify_household
 from giamngheo.engine.facts import AreaType, HouseholdFacts
@@ -24,6 +26,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def officer(client: Client):
     user = get_user_model().objects.create_user("canbo", password="mat-khau-dai-2026", first_name="Cán bộ")
+    area_role_assign(user=user, role=Role.ADMIN, area=None)
     client.force_login(user)
     return user
 

@@ -12,11 +12,9 @@ import time
 from datetime import date
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from django.utils import timezone
 
 from giamngheo.demo import targets
@@ -25,10 +23,8 @@ from giamngheo.demo.models import DemoRun
 from giamngheo.demo.planner import DEFAULT_SEED, PlanError, build_plan, district_config
 from giamngheo.demo.rollup import RollupError, check_rollup
 from giamngheo.demo.summary import poor_flows
+from giamngheo.demo.users import DEMO_PASSWORD, ensure_demo_users
 from giamngheo.lib.formatting import group_thousands
-
-DEMO_USERNAME = "admin"
-DEMO_PASSWORD = "giamngheo-demo"  # noqa: S105 — the published login of the local demo
 
 
 class Command(BaseCommand):
@@ -64,8 +60,8 @@ class Command(BaseCommand):
                 self.say(f"  (Bỏ qua --seed {options['seed']}: muốn tạo lại thì dùng cơ sở dữ liệu mới.)")
         else:
             run = self._generate(options["seed"])
-        user_note = self._ensure_user()
-        self._summary(run, user_note)
+        self._summary(run)
+        self._logins()
         self.say(f"Xong trong {_seconds(time.perf_counter() - started)}.")
         if options["serve"]:
             self.say(f"\nMở http://127.0.0.1:{port}/ trong trình duyệt (Ctrl+C để dừng).")
@@ -94,16 +90,14 @@ class Command(BaseCommand):
         self.say(f"  Thời gian: {timings}.")
         return run
 
-    def _ensure_user(self) -> str:
-        User = get_user_model()
-        with transaction.atomic():
-            user = User.objects.filter(username=DEMO_USERNAME).first()
-            if user is None:
-                User.objects.create_superuser(DEMO_USERNAME, email="", password=DEMO_PASSWORD)
-                return f"{DEMO_USERNAME} / {DEMO_PASSWORD} (quản trị hệ thống)"
-        return f"{DEMO_USERNAME} (đã có từ trước, mật khẩu giữ nguyên; mật khẩu mẫu: {DEMO_PASSWORD})"
+    def _logins(self) -> None:
+        self.say("")
+        self.say(f"Tài khoản mẫu (chỉ dùng cho bản chạy thử; mật khẩu: {DEMO_PASSWORD}):")
+        for spec, created in ensure_demo_users():
+            kept = "" if created else " — đã có từ trước, mật khẩu giữ nguyên"
+            self.say(f"  {spec.username:<12} {spec.description}{kept}")
 
-    def _summary(self, run: DemoRun, user_note: str) -> None:
+    def _summary(self, run: DemoRun) -> None:
         from giamngheo.areas.selectors import commune_ids_within, resolve_unit
         from giamngheo.reviews.stats import area_stats, format_vi
 
@@ -113,7 +107,6 @@ class Command(BaseCommand):
             f"{group_thousands(run.persons)} nhân khẩu, {group_thousands(run.events)} biến động năm 2023, "
             f"{group_thousands(run.assessments)} phiếu rà soát."
         )
-        self.say(f"Đăng nhập: {user_note}")
         district = resolve_unit(
             targets.DISTRICT_CODE, on=date(targets.REVIEW_2023.year, 12, 31), level="district"
         )

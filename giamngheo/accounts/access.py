@@ -1,0 +1,88 @@
+"""Access functions: the only way views, the API and jobs fetch protected records for a user.
+
+Each returns the record or raises `Http404` with the same message whether the record is missing or outside the
+user's area, so a probe learns nothing about other areas. Visible but read-only records raise `PermissionDenied`
+only for write access, once the user can already see them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from giamngheo.accounts.scope import scope_for
+from giamngheo.areas.models import AdminUnit
+from giamngheo.registry.models import Household, Person
+from giamngheo.reviews.models import Assessment
+
+
+def not_found() -> Http404:
+    return Http404(_("Không tìm thấy hộ gia đình."))
+
+
+def households_for(user: Any, queryset: QuerySet[Household] | None = None) -> QuerySet[Household]:
+    """Households `user` may read (none for an unbound account)."""
+    queryset = Household.objects.all() if queryset is None else queryset
+    return queryset.filter(scope_for(user).households_q())
+
+
+def assessments_for(user: Any, queryset: QuerySet[Assessment] | None = None) -> QuerySet[Assessment]:
+    queryset = Assessment.objects.all() if queryset is None else queryset
+    return queryset.filter(scope_for(user).households_q("household__"))
+
+
+def persons_for(user: Any, queryset: QuerySet[Person] | None = None) -> QuerySet[Person]:
+    """People who are or were members of a household the user may read."""
+    queryset = Person.objects.all() if queryset is None else queryset
+    scope = scope_for(user)
+    if scope.everything:
+        return queryset
+    return queryset.filter(
+        pk__in=Household.objects.filter(scope.households_q()).values("memberships__person_id")
+    )
+
+
+def household_for_read(user: Any, pk: Any, queryset: QuerySet[Household] | None = None) -> Household:
+    try:
+        return households_for(user, queryset).get(pk=int(pk))
+    except (Household.DoesNotExist, ValueError, TypeError) as exc:
+        raise not_found() from exc
+
+
+def household_for_edit(user: Any, pk: Any, queryset: QuerySet[Household] | None = None) -> Household:
+    household = household_for_read(user, pk, queryset)
+    if not scope_for(user).can_edit:
+        raise PermissionDenied(_("Tài khoản của bạn chỉ được xem, không được sửa hộ này."))
+    return household
+
+
+def household_for_assess(user: Any, pk: Any, queryset: QuerySet[Household] | None = None) -> Household:
+    household = household_for_read(user, pk, queryset)
+    if not scope_for(user).can_assess:
+        raise PermissionDenied(_("Tài khoản của bạn không được ghi phiếu rà soát."))
+    return household
+
+
+def person_for_read(user: Any, pk: Any) -> Person:
+    try:
+        return persons_for(user).get(pk=int(pk))
+    except (Person.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("Không tìm thấy nhân khẩu.")) from exc
+
+
+def assessment_for_read(user: Any, pk: Any) -> Assessment:
+    try:
+        return assessments_for(user).get(pk=int(pk))
+    except (Assessment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("Không tìm thấy phiếu rà soát.")) from exc
+
+
+def unit_for_stats(user: Any, unit: AdminUnit) -> AdminUnit:
+    """`unit` when the user may read its figures; otherwise the same 404 as a unit that does not exist."""
+    if not scope_for(user).covers_unit(unit):
+        raise Http404(_("Không tìm thấy đơn vị hành chính."))
+    return unit

@@ -1,0 +1,177 @@
+"""An account's area scope, resolved once per request: which households it may read, and what it may do.
+
+Deny by default: anything that is not explicitly granted by the account's `AreaRole` (or superuser status) is out
+of scope, and out-of-scope records are reported exactly like missing ones (see `access`).
+
+Territory after the 2025 reform: a new commune covers the legacy communes that map into it. A legacy commune that
+went wholly to one new commune is covered whole; one split between several new communes is covered village by
+village (`Village.new_commune`, else the commune's default successor), the same rule as
+`areas.selectors.village_commune_on`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from giamngheo.accounts.models import AreaRole, Role
+from giamngheo.areas.models import AdminUnit, UnitLevel, UnitSuccession, Village
+from giamngheo.areas.selectors import commune_ids_within
+
+_CACHE_ATTRIBUTE = "_giamngheo_scope"
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str | None
+    unit: AdminUnit | None = None
+    everything: bool = False
+    commune_ids: frozenset[int] = frozenset()  # communes covered whole
+    village_ids: frozenset[int] = frozenset()  # single villages (split communes, village reviewers)
+    villageless_commune_ids: frozenset[int] = frozenset()  # split communes: households with no village
+    # Communes whose figures the account may read (dashboard, statistics): whole or in part in its area.
+    stats_commune_ids: frozenset[int] = field(default=frozenset())
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.everything and not (
+            self.commune_ids or self.village_ids or self.villageless_commune_ids
+        )
+
+    @property
+    def can_edit(self) -> bool:
+        """May change households, members and living conditions."""
+        return self.role in {Role.ADMIN, Role.COMMUNE} and not self.is_empty
+
+    @property
+    def can_assess(self) -> bool:
+        """May record survey results (assessments)."""
+        return self.role in {Role.ADMIN, Role.COMMUNE, Role.VILLAGE} and not self.is_empty
+
+    @property
+    def can_approve(self) -> bool:
+        return self.role in {Role.ADMIN, Role.PROVINCE} and not self.is_empty
+
+    def households_q(self, prefix: str = "") -> Q:
+        """Condition on Household rows (or on rows reaching a household through `prefix`, e.g. "household__")."""
+        if self.everything:
+            return Q()
+        condition = Q(pk__in=[])
+        if self.commune_ids:
+            condition |= Q(**{f"{prefix}commune_id__in": sorted(self.commune_ids)})
+        if self.village_ids:
+            condition |= Q(**{f"{prefix}village_id__in": sorted(self.village_ids)})
+        if self.villageless_commune_ids:
+            condition |= Q(
+                **{
+                    f"{prefix}commune_id__in": sorted(self.villageless_commune_ids),
+                    f"{prefix}village__isnull": True,
+                }
+            )
+        return condition
+
+    def covers_commune(self, commune_id: int) -> bool:
+        return self.everything or commune_id in self.stats_commune_ids
+
+    def covers_unit(self, unit: AdminUnit) -> bool:
+        """May read figures of `unit` (a commune, district or province): every commune of it is in scope."""
+        if self.everything:
+            return True
+        inside = commune_ids_within(unit)
+        return bool(inside) and inside <= self.stats_commune_ids
+
+
+NOTHING = Scope(role=None)
+
+
+def scope_for(user: Any) -> Scope:
+    """The scope of `user`, computed once and kept on the user object for the request."""
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    scope = _resolve(user)
+    if user is not None and getattr(user, "is_authenticated", False):
+        setattr(user, _CACHE_ATTRIBUTE, scope)
+    return scope
+
+
+def _resolve(user: Any) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return NOTHING
+    area_role = AreaRole.objects.filter(user=user).select_related("area").first()
+    if user.is_superuser or (area_role is not None and area_role.role == Role.ADMIN):
+        return Scope(role=Role.ADMIN, everything=True)
+    if area_role is None or area_role.area is None:
+        return NOTHING
+    if area_role.role == Role.VILLAGE:
+        return _village_scope(area_role)
+    return _area_scope(area_role.role, area_role.area)
+
+
+def _area_scope(role: str, unit: AdminUnit) -> Scope:
+    inside = commune_ids_within(unit)
+    own = _own_commune_ids(unit)
+    # A legacy commune reached only through succession is split when it has several successors; those are
+    # covered village by village.
+    inherited = inside - own
+    successors: dict[int, set[int]] = {}
+    defaults: dict[int, int] = {}
+    for predecessor, successor, is_default in UnitSuccession.objects.filter(
+        predecessor_id__in=inherited, successor__level=UnitLevel.COMMUNE
+    ).values_list("predecessor_id", "successor_id", "is_default"):
+        successors.setdefault(predecessor, set()).add(successor)
+        if is_default:
+            defaults[predecessor] = successor
+    whole = set(own)
+    split: set[int] = set()
+    for commune_id in inherited:
+        receivers = successors.get(commune_id, set())
+        (whole if receivers and receivers <= inside else split).add(commune_id)
+    village_ids: set[int] = set()
+    villageless: set[int] = set()
+    if split:
+        for village_id, commune_id, new_commune_id in Village.objects.filter(
+            commune_id__in=split
+        ).values_list("id", "commune_id", "new_commune_id"):
+            holder = new_commune_id if new_commune_id is not None else defaults.get(commune_id)
+            if holder in inside:
+                village_ids.add(village_id)
+        villageless = {c for c in split if defaults.get(c) in inside}
+    return Scope(
+        role=role,
+        unit=unit,
+        commune_ids=frozenset(whole),
+        village_ids=frozenset(village_ids),
+        villageless_commune_ids=frozenset(villageless),
+        stats_commune_ids=frozenset(inside),
+    )
+
+
+def _own_commune_ids(unit: AdminUnit) -> set[int]:
+    if unit.level == UnitLevel.COMMUNE:
+        return {unit.pk}
+    return set(
+        AdminUnit.objects.filter(
+            Q(parent=unit) | Q(parent__parent=unit), level=UnitLevel.COMMUNE
+        ).values_list("pk", flat=True)
+    )
+
+
+def _village_scope(area_role: AreaRole) -> Scope:
+    assert area_role.area is not None
+    allowed = _area_scope(Role.VILLAGE, area_role.area)
+    chosen = set(area_role.villages.values_list("id", "commune_id"))
+    village_ids = {
+        village_id
+        for village_id, commune_id in chosen
+        if commune_id in allowed.commune_ids or village_id in allowed.village_ids
+    }
+    communes = {commune_id for village_id, commune_id in chosen if village_id in village_ids}
+    return Scope(
+        role=Role.VILLAGE,
+        unit=area_role.area,
+        village_ids=frozenset(village_ids),
+        stats_commune_ids=frozenset(communes),
+    )
