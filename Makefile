@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOUSEHOLDS ?= 1000000
 
-.PHONY: setup demo test test-sqlite test-postgres lint bench clean help
+.PHONY: setup chromium demo test test-sqlite test-postgres lint bench clean help
 
 help:
 	@echo "make demo   — set up and serve the Kông Chro demo on http://127.0.0.1:$(PORT)"
@@ -27,18 +27,26 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 
 setup: $(VENV)/.installed
 
+# The browser tests drive Debian's chromium through Playwright (no browser download); install it when missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || [ -n "$$CHROMIUM" ] || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }; }
+
 demo: setup
 	$(BIN)/giamngheo demo --serve --port $(PORT)
 
-test: setup test-sqlite
+test: setup chromium test-sqlite
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "DATABASE_URL is not set: the PostgreSQL run is skipped (.ci/run always sets it)."; fi
 
-test-sqlite: setup
+test-sqlite: setup chromium
 	@echo "== test suite on SQLite =="
 	env -u DATABASE_URL $(BIN)/pytest
 
-test-postgres: setup
+test-postgres: setup chromium
 	@echo "== test suite on $$(echo $$DATABASE_URL | sed 's#//[^@]*@#//#') =="
 	$(BIN)/pytest
 

@@ -399,6 +399,16 @@ class EventKind(models.TextChoices):
     ASSESSED = "assessed", _("Rà soát, phân loại")
 
 
+class HouseholdEventQuerySet(models.QuerySet["HouseholdEvent"]):
+    """Bulk updates and deletes are refused like single ones: the history is append-only."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValueError("household events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValueError("household events are append-only")
+
+
 class HouseholdEvent(models.Model):
     """One entry of a household's history: who did what, when, and the old → new values. Append-only."""
 
@@ -429,6 +439,8 @@ class HouseholdEvent(models.Model):
     # Household.version after this event (None when the event did not save the household): lets a stale edit be
     # told exactly what changed since the version it started from.
     household_version = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = HouseholdEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lịch sử hộ")

@@ -403,4 +403,8 @@ def test_events_are_append_only():
         event.save()
     with pytest.raises(ValueError, match="append-only"):
         event.delete()
+    with pytest.raises(ValueError, match="append-only"):
+        HouseholdEvent.objects.filter(pk=event.pk).update(note="sửa lịch sử")
+    with pytest.raises(ValueError, match="append-only"):
+        household.events.all().delete()
     assert HouseholdEvent.objects.get(pk=event.pk).note == ""
