@@ -61,3 +61,23 @@ def test_weak_passwords_are_rejected() -> None:
     with pytest.raises(ValidationError):
         validate_password("12345678")
     validate_password("mot-mat-khau-kho-doan-2026")
+
+
+def test_password_change_validates_the_new_password(client: Client) -> None:
+    user = make_user("canbo")
+    user.set_password("mat-khau-cu-2026")
+    user.save()
+    client.force_login(user)
+    url = reverse("password_change")
+    weak = client.post(
+        url, {"old_password": "mat-khau-cu-2026", "new_password1": "123", "new_password2": "123"}
+    )
+    assert weak.status_code == 200 and weak.context["form"].errors["new_password2"]
+    good = client.post(
+        url,
+        {"old_password": "mat-khau-cu-2026", "new_password1": "mot-mat-khau-moi-2026",
+         "new_password2": "mot-mat-khau-moi-2026"},
+    )  # fmt: skip
+    assert good.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("mot-mat-khau-moi-2026")
