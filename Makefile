@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOUSEHOLDS ?= 1000000
 
-.PHONY: setup chromium demo test test-sqlite test-postgres lint bench clean help
+.PHONY: setup chromium messages demo test test-sqlite test-postgres lint bench clean help
 
 help:
 	@echo "make demo   — set up and serve the Kông Chro demo on http://127.0.0.1:$(PORT)"
@@ -49,6 +49,13 @@ test-sqlite: setup chromium
 test-postgres: setup chromium
 	@echo "== test suite on $$(echo $$DATABASE_URL | sed 's#//[^@]*@#//#') =="
 	$(BIN)/pytest
+
+# Refresh the English catalogue from the Vietnamese source strings and compile it (needs GNU gettext:
+# `apt-get install gettext`). The compiled .mo is committed, so running the project does not need gettext.
+messages: setup
+	cd giamngheo && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete --no-location \
+	  -i "engine/*" -i "survey/*" -i "lib/*" -i "static/*"
+	cd giamngheo && ../$(BIN)/python ../manage.py compilemessages -l en
 
 lint: setup
 	$(BIN)/ruff check .

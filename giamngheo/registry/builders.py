@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from giamngheo.areas.models import AdminUnit, Village
 from giamngheo.registry.history import Changes, diff, initial_changes
 from giamngheo.registry.models import (
@@ -72,14 +74,18 @@ def build_household(
     code = clean_text(code)
     check_code(problems, code)
     if not isinstance(registered_on, date):
-        add(problems, "registered_on", f"Ngày đăng ký: «{registered_on}» không phải là ngày.")
+        add(
+            problems,
+            "registered_on",
+            _("Ngày đăng ký: «%(value)s» không phải là ngày.") % {"value": registered_on},
+        )
     else:
         check_household(
             problems, commune=commune, village=village, area_type=area_type, on=registered_on, today=today
         )
     address = clean_text(address)
     if len(address) > 200:
-        add(problems, "address", "Địa chỉ dài quá 200 ký tự.")
+        add(problems, "address", _("Địa chỉ dài quá 200 ký tự."))
     flags = {
         "is_agri": is_agri,
         "has_meritorious_member": has_meritorious_member,
@@ -87,7 +93,7 @@ def build_household(
     }
     for name, value in flags.items():
         if not isinstance(value, bool):
-            add(problems, name, f"{label(Household, name)}: phải là có hoặc không.")
+            add(problems, name, _("%(field)s: phải là có hoặc không.") % {"field": label(Household, name)})
     household = Household(
         code=code,
         commune=commune,
@@ -125,15 +131,20 @@ def build_member(
     cleaned, problems = clean_person(values, today=today, start_date=start_date)
     check_relationship(problems, relationship)
     if not isinstance(start_date, date):
-        add(problems, "start_date", f"Ngày vào hộ: «{start_date}» không phải là ngày.")
+        add(problems, "start_date", _("Ngày vào hộ: «%(value)s» không phải là ngày.") % {"value": start_date})
     elif start_date > today:
         add(
             problems,
             "start_date",
-            f"Ngày vào hộ {vn_date(start_date)} ở tương lai (hôm nay là {vn_date(today)}).",
+            _("Ngày vào hộ %(date)s ở tương lai (hôm nay là %(today)s).")
+            % {"date": vn_date(start_date), "today": vn_date(today)},
         )
     elif not household_is_open_on(household, start_date):
-        add(problems, "household", f"Hộ {household.code} đã đóng, không thể thêm thành viên.")
+        add(
+            problems,
+            "household",
+            _("Hộ %(code)s đã đóng, không thể thêm thành viên.") % {"code": household.code},
+        )
     person = Person(**cleaned)
     membership = Membership(
         household=household, person=person, relationship=relationship, start_date=start_date
@@ -159,9 +170,10 @@ def member_label(person: Person) -> str:
 def head_conflict(household: Household, current_head_member: bool) -> str | None:
     """The message when a second head would be added while the household has a current head."""
     if household.head_id is not None and current_head_member:
-        return (
-            f"Hộ {household.code} đã có chủ hộ «{household.head}»; chọn quan hệ khác hoặc đổi chủ hộ trước."
-        )
+        return _("Hộ %(code)s đã có chủ hộ «%(head)s»; chọn quan hệ khác hoặc đổi chủ hộ trước.") % {
+            "code": household.code,
+            "head": household.head,
+        }
     return None
 
 
@@ -174,7 +186,11 @@ def build_living_conditions(
 ) -> tuple[LivingConditions, Problems]:
     cleaned, problems = clean_living_conditions(fields, recorded_on=recorded_on, today=today)
     if isinstance(recorded_on, date) and not household_is_open_on(household, recorded_on):
-        add(problems, "household", f"Hộ {household.code} đã đóng, không ghi nhận điều kiện sống.")
+        add(
+            problems,
+            "household",
+            _("Hộ %(code)s đã đóng, không ghi nhận điều kiện sống.") % {"code": household.code},
+        )
     record = LivingConditions(household=household, recorded_on=recorded_on, **cleaned)
     return record, problems
 
@@ -200,30 +216,42 @@ def check_leave(problems: Problems, membership: Membership, end_date: Any, reaso
         add(
             problems,
             "end_reason",
-            f"Lý do rời hộ: giá trị «{reason}» không hợp lệ (chọn một trong: {allowed}).",
+            _("Lý do rời hộ: giá trị «%(value)s» không hợp lệ (chọn một trong: %(allowed)s).")
+            % {"value": reason, "allowed": allowed},
         )
     if membership.end_date is not None:
         add(
             problems,
             "end_date",
-            f"«{membership.person.full_name}» đã rời hộ {membership.household.code} ngày "
-            f"{vn_date(membership.end_date)}.",
+            _("«%(name)s» đã rời hộ %(code)s ngày %(date)s.")
+            % {
+                "name": membership.person.full_name,
+                "code": membership.household.code,
+                "date": vn_date(membership.end_date),
+            },
         )
     if not isinstance(end_date, date):
-        add(problems, "end_date", f"Ngày rời hộ: «{end_date}» không phải là ngày.")
+        add(problems, "end_date", _("Ngày rời hộ: «%(value)s» không phải là ngày.") % {"value": end_date})
         return
     if end_date < membership.start_date:
         add(
             problems,
             "end_date",
-            f"Ngày rời hộ {vn_date(end_date)} trước ngày vào hộ {vn_date(membership.start_date)}.",
+            _("Ngày rời hộ %(date)s trước ngày vào hộ %(start)s.")
+            % {"date": vn_date(end_date), "start": vn_date(membership.start_date)},
         )
     if end_date > today:
         add(
             problems,
             "end_date",
-            f"Ngày rời hộ {vn_date(end_date)} ở tương lai (hôm nay là {vn_date(today)}).",
+            _("Ngày rời hộ %(date)s ở tương lai (hôm nay là %(today)s).")
+            % {"date": vn_date(end_date), "today": vn_date(today)},
         )
     birth = membership.person.birth_date
     if reason == MembershipEnd.DIED and birth is not None and end_date < birth:
-        add(problems, "end_date", f"Ngày mất {vn_date(end_date)} trước ngày sinh {vn_date(birth)}.")
+        add(
+            problems,
+            "end_date",
+            _("Ngày mất %(death)s trước ngày sinh %(birth)s.")
+            % {"death": vn_date(end_date), "birth": vn_date(birth)},
+        )

@@ -23,11 +23,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from giamngheo.areas.models import AdminUnit, Village
 from giamngheo.lib.text import fold
 from giamngheo.registry import builders
-from giamngheo.registry.history import Changes, EventContext, json_value
+from giamngheo.registry.history import SAME_DAY_LIVING_CONDITIONS_NOTE, Changes, EventContext, json_value
 from giamngheo.registry.models import (
     Ethnicity,
     EventKind,
@@ -44,6 +45,7 @@ from giamngheo.registry.validation import (
     PERSON_FACT_FIELDS,
     Problems,
     add,
+    row_message,
     row_messages,
     unknown_fields,
     vn_date,
@@ -116,7 +118,7 @@ def _taken_citizen_ids(ids: Sequence[str]) -> dict[str, str]:
 
 
 def _member_prefix(household_prefix: str, index: int) -> str:
-    return f"{household_prefix}, thành viên {index}"
+    return _("%(row)s, thành viên %(index)s") % {"row": household_prefix, "index": index}
 
 
 class _Members:
@@ -165,14 +167,16 @@ class _Members:
         taken = _taken_citizen_ids(list(counts))
         for citizen_id, prefix in self.citizen_ids:
             if citizen_id in taken:
-                self.errors.append(
-                    f"{prefix}: Số định danh cá nhân {citizen_id} đã được dùng cho nhân khẩu "
-                    f"«{taken[citizen_id]}»."
-                )
+                message = _("Số định danh cá nhân %(citizen_id)s đã được dùng cho nhân khẩu «%(name)s».") % {
+                    "citizen_id": citizen_id,
+                    "name": taken[citizen_id],
+                }
+                self.errors.append(row_message(prefix, message))
             elif counts[citizen_id] > 1:
-                self.errors.append(
-                    f"{prefix}: Số định danh cá nhân {citizen_id} bị trùng trong dữ liệu nhập."
-                )
+                message = _("Số định danh cá nhân %(citizen_id)s bị trùng trong dữ liệu nhập.") % {
+                    "citizen_id": citizen_id
+                }
+                self.errors.append(row_message(prefix, message))
 
     def reserve(self, now: Any) -> None:
         """Ids and timestamps before the events are built (an event refers to its person)."""
@@ -195,10 +199,10 @@ class _Heads:
         current = self.head_membership.get(id(household))
         if current is None or not current.is_current_on(membership.start_date):
             return None
-        return (
-            f"Hộ {household.code} đã có chủ hộ «{current.person.full_name}»; chọn quan hệ khác hoặc đổi chủ "
-            "hộ trước."
-        )
+        return _("Hộ %(code)s đã có chủ hộ «%(head)s»; chọn quan hệ khác hoặc đổi chủ hộ trước.") % {
+            "code": household.code,
+            "head": current.person.full_name,
+        }
 
     def set(self, household: Household, membership: Membership) -> None:
         self.head_membership[id(household)] = membership
@@ -216,7 +220,7 @@ def _lc_events(
     events = []
     for household, record, previous, same_day in items:
         changes = builders.living_conditions_changes(previous, record)
-        note = "Sửa bản ghi điều kiện sống cùng ngày" if same_day else ""
+        note = SAME_DAY_LIVING_CONDITIONS_NOTE if same_day else ""
         events.append(
             context.event(
                 household,
@@ -242,7 +246,7 @@ def households_bulk_register(
     # Per household, in input order: ("member", person, membership) and ("lc", record) steps.
     steps: list[list[tuple[Any, ...]]] = []
     for number, row in enumerate(rows, start=1):
-        prefix = f"Dòng {number} (mã hộ {row.code})"
+        prefix = _("Dòng %(number)s (mã hộ %(code)s)") % {"number": number, "code": row.code}
         household, problems = builders.build_household(
             code=row.code,
             commune=row.commune,
@@ -268,12 +272,12 @@ def households_bulk_register(
             if builders.is_head(member.relationship):
                 conflict = heads.conflict(household, membership)
                 if conflict:
-                    errors.append(f"{member_prefix}: {conflict}")
+                    errors.append(row_message(member_prefix, conflict))
                 heads.set(household, membership)
             household_steps.append(("member", person, membership))
         seen_days: set[date] = set()
         for index, lc_row in enumerate(row.living_conditions, start=1):
-            lc_prefix = f"{prefix}, điều kiện sống {index}"
+            lc_prefix = _("%(row)s, điều kiện sống %(index)s") % {"row": prefix, "index": index}
             try:
                 unknown_fields(lc_row.fields, LIVING_CONDITIONS_FIELDS, lc_prefix)
             except TypeError as exc:
@@ -286,7 +290,7 @@ def households_bulk_register(
                 add(
                     lc_problems,
                     "recorded_on",
-                    f"Trùng ngày ghi nhận {vn_date(lc_row.recorded_on)} trong cùng hộ.",
+                    _("Trùng ngày ghi nhận %(date)s trong cùng hộ.") % {"date": vn_date(lc_row.recorded_on)},
                 )
             seen_days.add(lc_row.recorded_on)
             errors.extend(row_messages(lc_prefix, lc_problems))
@@ -295,14 +299,13 @@ def households_bulk_register(
     codes = Counter(h.code for h in households)
     taken = _taken_codes(list(codes))
     for number, household in enumerate(households, start=1):
+        prefix = _("Dòng %(number)s (mã hộ %(code)s)") % {"number": number, "code": household.code}
         if household.code in taken:
-            errors.append(
-                f"Dòng {number} (mã hộ {household.code}): Mã hộ «{household.code}» đã có trong sổ hộ."
-            )
+            message = _("Mã hộ «%(code)s» đã có trong sổ hộ.") % {"code": household.code}
+            errors.append(row_message(prefix, message))
         elif codes[household.code] > 1:
-            errors.append(
-                f"Dòng {number} (mã hộ {household.code}): Mã hộ «{household.code}» bị trùng trong dữ liệu nhập."
-            )
+            message = _("Mã hộ «%(code)s» bị trùng trong dữ liệu nhập.") % {"code": household.code}
+            errors.append(row_message(prefix, message))
     members.check_citizen_ids()
     errors.extend(members.errors)
     _raise(errors)
@@ -328,7 +331,7 @@ def households_bulk_register(
             recorded: list[LivingConditions] = []
             for step in household_steps:
                 if step[0] == "member":
-                    _, person, membership = step
+                    _step, person, membership = step
                     changes = builders.member_added_changes(person, membership)
                     version = None
                     if builders.is_head(membership.relationship) and household.head_id != person.pk:
@@ -390,7 +393,11 @@ def members_bulk_add(
         built_rows: list[tuple[Household, Person, Membership]] = []
         for number, (given, row) in enumerate(items, start=1):
             household = fresh[given.pk]
-            prefix = f"Dòng {number} (hộ {household.code}, {row.full_name})"
+            prefix = _("Dòng %(number)s (hộ %(code)s, %(name)s)") % {
+                "number": number,
+                "code": household.code,
+                "name": row.full_name,
+            }
             built = members.build(household, row, prefix)
             if built is None:
                 continue
@@ -398,7 +405,7 @@ def members_bulk_add(
             if builders.is_head(row.relationship):
                 conflict = heads.conflict(household, membership)
                 if conflict:
-                    errors.append(f"{prefix}: {conflict}")
+                    errors.append(row_message(prefix, conflict))
                 heads.set(household, membership)
             built_rows.append((household, person, membership))
         members.check_citizen_ids()
@@ -467,7 +474,7 @@ def living_conditions_bulk_record(
         seen: set[tuple[int, date]] = set()
         for number, (given, row) in enumerate(items, start=1):
             household = fresh[given.pk]
-            prefix = f"Dòng {number} (hộ {household.code})"
+            prefix = _("Dòng %(number)s (hộ %(code)s)") % {"number": number, "code": household.code}
             try:
                 unknown_fields(row.fields, LIVING_CONDITIONS_FIELDS, prefix)
             except TypeError as exc:
@@ -477,7 +484,11 @@ def living_conditions_bulk_record(
                 household=household, recorded_on=row.recorded_on, fields=row.fields, today=today
             )
             if (household.pk, row.recorded_on) in seen:
-                add(problems, "recorded_on", f"Trùng ngày ghi nhận {vn_date(row.recorded_on)} trong cùng hộ.")
+                add(
+                    problems,
+                    "recorded_on",
+                    _("Trùng ngày ghi nhận %(date)s trong cùng hộ.") % {"date": vn_date(row.recorded_on)},
+                )
             seen.add((household.pk, row.recorded_on))
             errors.extend(row_messages(prefix, problems))
             built.append((household, record))
@@ -523,13 +534,14 @@ def members_bulk_leave(rows: Sequence[MemberLeaveRow], *, actor: Any, actor_name
             problems: Problems = {}
             builders.check_leave(problems, membership, row.end_date, row.reason, today)
             if membership.pk in seen:
-                add(problems, "membership", "Thành viên xuất hiện hai lần trong dữ liệu nhập.")
+                add(problems, "membership", _("Thành viên xuất hiện hai lần trong dữ liệu nhập."))
             seen.add(membership.pk)
-            errors.extend(
-                row_messages(
-                    f"Dòng {number} (hộ {membership.household.code}, {membership.person.full_name})", problems
-                )
-            )
+            prefix = _("Dòng %(number)s (hộ %(code)s, %(name)s)") % {
+                "number": number,
+                "code": membership.household.code,
+                "name": membership.person.full_name,
+            }
+            errors.extend(row_messages(prefix, problems))
         _raise(errors)
         events = []
         persons: list[Person] = []

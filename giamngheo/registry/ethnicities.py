@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from giamngheo.registry.models import CodeList, Ethnicity
 
@@ -53,7 +54,9 @@ def ethnic_groups(path: Path = DATA_FILE) -> tuple[EthnicGroup, ...]:
     for number, entry in enumerate(raw.get("ethnicity", []), start=1):
         name = entry.get("name")
         if not name:
-            raise EthnicityDataError(f"{path.name}, mục {number}: thiếu tên dân tộc")
+            raise EthnicityDataError(
+                _("%(file)s, mục %(number)s: thiếu tên dân tộc") % {"file": path.name, "number": number}
+            )
         group = EthnicGroup(
             name=name,
             code_a=str(entry.get("code_a", "")),
@@ -69,11 +72,13 @@ def ethnic_groups(path: Path = DATA_FILE) -> tuple[EthnicGroup, ...]:
                 continue
             if len(code) != 2 or not code.isdigit():
                 raise EthnicityDataError(
-                    f"{path.name}, {name}: mã danh mục {code_list} {code!r} phải gồm 2 chữ số"
+                    _("%(file)s, %(name)s: mã danh mục %(list)s %(code)s phải gồm 2 chữ số")
+                    % {"file": path.name, "name": name, "list": code_list, "code": repr(code)}
                 )
             if code in seen[code_list]:
                 raise EthnicityDataError(
-                    f"{path.name}, {name}: mã {code} bị trùng trong danh mục {code_list}"
+                    _("%(file)s, %(name)s: mã %(code)s bị trùng trong danh mục %(list)s")
+                    % {"file": path.name, "name": name, "code": code, "list": code_list}
                 )
             seen[code_list].add(code)
         groups.append(group)
@@ -84,7 +89,9 @@ def group_by_code(code: str, code_list: str = DEFAULT_CODE_LIST) -> EthnicGroup:
     for group in ethnic_groups():
         if group.code(code_list) == code:
             return group
-    raise EthnicityDataError(f"không có dân tộc mã {code} trong danh mục {code_list}")
+    raise EthnicityDataError(
+        _("không có dân tộc mã %(code)s trong danh mục %(list)s") % {"code": code, "list": code_list}
+    )
 
 
 @transaction.atomic

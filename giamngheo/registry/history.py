@@ -19,10 +19,15 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from giamngheo.registry.models import Household, HouseholdEvent, Person
 
-SYSTEM_ACTOR_NAME = "hệ thống"
+# Stored as the event's actor name, so kept in Vietnamese; marked for the catalogue so a page can translate it.
+SYSTEM_ACTOR_NAME = gettext_noop("hệ thống")
+# Event notes are stored as written (Vietnamese); the fixed ones are marked so a page can translate them.
+SAME_DAY_LIVING_CONDITIONS_NOTE = gettext_noop("Sửa bản ghi điều kiện sống cùng ngày")
 
 Actor = AbstractBaseUser | AnonymousUser | None
 Changes = dict[str, list[Any]]
@@ -144,12 +149,12 @@ class EventContext:
 
 # Change keys that are not fields of the event's model: membership fields in member events, and the links a
 # split or merge records.
-EXTRA_LABELS: dict[str, str] = {
-    "split_to": "tách thành hộ",
-    "merged_from": "nhận thành viên từ hộ",
-    "from_household": "chuyển từ hộ",
-    "deprivations": "chỉ số thiếu hụt",
-    "causes": "nguyên nhân nghèo",
+EXTRA_LABELS: dict[str, Any] = {  # lazy translations, read with str()
+    "split_to": gettext_lazy("tách thành hộ"),
+    "merged_from": gettext_lazy("nhận thành viên từ hộ"),
+    "from_household": gettext_lazy("chuyển từ hộ"),
+    "deprivations": gettext_lazy("chỉ số thiếu hụt"),
+    "causes": gettext_lazy("nguyên nhân nghèo"),
 }
 
 
@@ -169,7 +174,7 @@ def _field(model: type[models.Model], name: str) -> models.Field[Any, Any] | Non
 
 def field_label(model: type[models.Model], name: str) -> str:
     if name in EXTRA_LABELS:
-        return EXTRA_LABELS[name]
+        return str(EXTRA_LABELS[name])
     field = _field(model, name)
     return str(field.verbose_name) if field is not None else name.replace("_", " ")
 
@@ -177,13 +182,13 @@ def field_label(model: type[models.Model], name: str) -> str:
 def format_change_value(model: type[models.Model], name: str, value: Any) -> str:
     """A stored change value as a person reads it: "có"/"không", 12/10/2023, a choice's label, a record's label."""
     if value is None or value == "":
-        return "(trống)"
+        return _("(trống)")
     if isinstance(value, bool):
-        return "có" if value else "không"
+        return _("có") if value else _("không")
     if isinstance(value, dict) and "label" in value:
         return str(value["label"])
     if isinstance(value, list):
-        return ", ".join(format_change_value(model, name, item) for item in value) or "(trống)"
+        return ", ".join(format_change_value(model, name, item) for item in value) or _("(trống)")
     field = _field(model, name)
     if field is not None and field.choices:
         labels = {str(key): str(label) for key, label in field.flatchoices}
@@ -203,7 +208,10 @@ def describe_changes(model: type[models.Model], changes: Mapping[str, Any]) -> l
         old, new = (pair[0], pair[1]) if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
         old_text = format_change_value(model, name, old)
         new_text = format_change_value(model, name, new)
-        lines.append(f"{field_label(model, name)}: «{old_text}» → «{new_text}»")
+        lines.append(
+            _("%(field)s: «%(old)s» → «%(new)s»")
+            % {"field": field_label(model, name), "old": old_text, "new": new_text}
+        )
     return lines
 
 

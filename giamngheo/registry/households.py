@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from giamngheo.areas.models import AdminUnit, Village
 from giamngheo.registry import builders
@@ -94,14 +95,23 @@ class ConcurrentEditError(ValidationError):
         }
         who = sorted({event.actor_name for event in self.events_since})
         lines = describe_changes(Household, self.changes_since)
-        message = (
-            f"Hộ {household.code} đã được sửa sau khi bạn mở để sửa (phiên bản {expected_version}, nay là phiên "
-            f"bản {household.version}"
-        )
-        message += f", người sửa: {', '.join(who)})." if who else ")."
+        versions = {"code": household.code, "expected": expected_version, "current": household.version}
+        if who:
+            message = _(
+                "Hộ %(code)s đã được sửa sau khi bạn mở để sửa (phiên bản %(expected)s, nay là phiên bản "
+                "%(current)s, người sửa: %(who)s)."
+            ) % {**versions, "who": ", ".join(who)}
+        else:
+            message = (
+                _(
+                    "Hộ %(code)s đã được sửa sau khi bạn mở để sửa (phiên bản %(expected)s, nay là phiên bản "
+                    "%(current)s)."
+                )
+                % versions
+            )
         if lines:
-            message += " Những thay đổi đã có: " + "; ".join(lines) + "."
-        message += " Hãy tải lại, xem lại các thay đổi này rồi nhập lại thay đổi của bạn."
+            message += " " + _("Những thay đổi đã có: %(changes)s.") % {"changes": "; ".join(lines)}
+        message += " " + _("Hãy tải lại, xem lại các thay đổi này rồi nhập lại thay đổi của bạn.")
         super().__init__(message, code="concurrent_edit")
 
 
@@ -137,7 +147,7 @@ def household_register(
     )
     with transaction.atomic():
         if "code" not in problems and Household.objects.filter(code=household.code).exists():
-            add(problems, "code", f"Mã hộ «{household.code}» đã có trong sổ hộ.")
+            add(problems, "code", _("Mã hộ «%(code)s» đã có trong sổ hộ.") % {"code": household.code})
         raise_if_any(problems)
         household.save()
         context.event(
@@ -174,13 +184,13 @@ def household_update(
             raise ConcurrentEditError(household, expected_version, list(events.order_by("recorded_at", "id")))
         problems: Problems = {}
         if household.status != HouseholdStatus.ACTIVE:
-            add(problems, "household", f"Hộ {household.code} đã đóng, không sửa được.")
+            add(problems, "household", _("Hộ %(code)s đã đóng, không sửa được.") % {"code": household.code})
         new = dict(changes)
         if "code" in new:
             new["code"] = clean_text(new["code"])
             check_code(problems, new["code"])
             if Household.objects.filter(code=new["code"]).exclude(pk=household.pk).exists():
-                add(problems, "code", f"Mã hộ «{new['code']}» đã có trong sổ hộ.")
+                add(problems, "code", _("Mã hộ «%(code)s» đã có trong sổ hộ.") % {"code": new["code"]})
         if "address" in new:
             new["address"] = clean_text(new["address"])
         if {"commune", "village", "area_type"} & set(new):
@@ -194,14 +204,17 @@ def household_update(
             )
         for name in ("is_agri", "has_meritorious_member", "no_working_capacity"):
             if name in new and not isinstance(new[name], bool):
-                add(problems, name, f"{label(Household, name)}: phải là có hoặc không.")
+                add(
+                    problems, name, _("%(field)s: phải là có hoặc không.") % {"field": label(Household, name)}
+                )
         if new.get("head") is not None:
             head = new["head"]
             if not current_memberships(household, on).filter(person_id=head.pk).exists():
                 add(
                     problems,
                     "head",
-                    f"«{head}» không phải là thành viên hộ {household.code} vào ngày {vn_date(on)}.",
+                    _("«%(person)s» không phải là thành viên hộ %(code)s vào ngày %(date)s.")
+                    % {"person": head, "code": household.code, "date": vn_date(on)},
                 )
         raise_if_any(problems)
         record = diff(builders.household_snapshot(household, tuple(new)), new)
@@ -256,28 +269,34 @@ def household_close(
             add(
                 problems,
                 "closed_reason",
-                f"Lý do đóng: giá trị «{reason}» không hợp lệ (chọn một trong: {allowed}).",
+                _("Lý do đóng: giá trị «%(value)s» không hợp lệ (chọn một trong: %(allowed)s).")
+                % {"value": reason, "allowed": allowed},
             )
         if household.status != HouseholdStatus.ACTIVE:
-            add(problems, "household", f"Hộ {household.code} đã đóng.")
+            add(problems, "household", _("Hộ %(code)s đã đóng.") % {"code": household.code})
         if not isinstance(on, date) or on > today_local():
-            add(problems, "closed_on", f"Ngày đóng hộ «{on}» không hợp lệ hoặc ở tương lai.")
+            add(
+                problems,
+                "closed_on",
+                _("Ngày đóng hộ «%(value)s» không hợp lệ hoặc ở tương lai.") % {"value": on},
+            )
         elif household.registered_on is not None and on < household.registered_on:
             add(
                 problems,
                 "closed_on",
-                f"Ngày đóng hộ {vn_date(on)} trước ngày đăng ký {vn_date(household.registered_on)}.",
+                _("Ngày đóng hộ %(date)s trước ngày đăng ký %(registered)s.")
+                % {"date": vn_date(on), "registered": vn_date(household.registered_on)},
             )
         if (reason == ClosedReason.MERGED) != (merged_into is not None):
-            add(problems, "merged_into", "Nhập hộ cần chọn hộ nhận và lý do «nhập vào hộ khác».")
+            add(problems, "merged_into", _("Nhập hộ cần chọn hộ nhận và lý do «nhập vào hộ khác»."))
         elif merged_into is not None:
             if merged_into.pk == household.pk:
-                add(problems, "merged_into", "Không thể nhập hộ vào chính nó.")
+                add(problems, "merged_into", _("Không thể nhập hộ vào chính nó."))
             elif (
                 not builders.household_is_open_on(merged_into, on)
                 or merged_into.status != HouseholdStatus.ACTIVE
             ):
-                add(problems, "merged_into", f"Hộ nhận {merged_into.code} đã đóng.")
+                add(problems, "merged_into", _("Hộ nhận %(code)s đã đóng.") % {"code": merged_into.code})
         remaining = (
             list(current_memberships(household, on).select_related("person", "household"))
             if not problems
@@ -288,7 +307,8 @@ def household_close(
             add(
                 problems,
                 "closed_reason",
-                f"Hộ {household.code} còn thành viên ({names}); ghi nhận rời hộ trước.",
+                _("Hộ %(code)s còn thành viên (%(names)s); ghi nhận rời hộ trước.")
+                % {"code": household.code, "names": names},
             )
         raise_if_any(problems)
         end_reason = _CLOSE_TO_MEMBERSHIP_END[ClosedReason(reason)]
@@ -374,28 +394,33 @@ def household_split(
         lock_household(household)
         problems: Problems = {}
         if household.status != HouseholdStatus.ACTIVE:
-            add(problems, "household", f"Hộ {household.code} đã đóng, không tách được.")
+            add(problems, "household", _("Hộ %(code)s đã đóng, không tách được.") % {"code": household.code})
         current = {
             m.person_id: m for m in current_memberships(household, on).select_related("person", "household")
         }
         if not members:
-            add(problems, "members", "Chọn ít nhất một thành viên để tách hộ.")
+            add(problems, "members", _("Chọn ít nhất một thành viên để tách hộ."))
         outsiders = [p.full_name for p in members if p.pk not in current]
         if outsiders:
             add(
                 problems,
                 "members",
-                f"Không phải thành viên hộ {household.code} vào ngày {vn_date(on)}: {', '.join(outsiders)}.",
+                _("Không phải thành viên hộ %(code)s vào ngày %(date)s: %(names)s.")
+                % {"code": household.code, "date": vn_date(on), "names": ", ".join(outsiders)},
             )
         elif members and len({p.pk for p in members}) >= len(current):
-            add(problems, "members", f"Phải còn lại ít nhất một thành viên trong hộ {household.code}.")
+            add(
+                problems,
+                "members",
+                _("Phải còn lại ít nhất một thành viên trong hộ %(code)s.") % {"code": household.code},
+            )
         chosen = dict(relationships or {})
         if members:
             chosen.setdefault(members[0].pk, Relationship.HEAD)
         for relationship in chosen.values():
             check_relationship(problems, relationship)
         if sum(1 for r in chosen.values() if r == Relationship.HEAD) > 1:
-            add(problems, "relationship", "Hộ mới chỉ có một chủ hộ.")
+            add(problems, "relationship", _("Hộ mới chỉ có một chủ hộ."))
         new, new_problems = builders.build_household(
             code=new_code,
             commune=household.commune,
@@ -412,7 +437,7 @@ def household_split(
         for name, messages in new_problems.items():
             problems.setdefault("new_code" if name == "code" else name, []).extend(messages)
         if "new_code" not in problems and Household.objects.filter(code=new.code).exists():
-            add(problems, "new_code", f"Mã hộ «{new.code}» đã có trong sổ hộ.")
+            add(problems, "new_code", _("Mã hộ «%(code)s» đã có trong sổ hộ.") % {"code": new.code})
         raise_if_any(problems)
         new.save()
         context.event(

@@ -13,9 +13,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from giamngheo.registry import builders
 from giamngheo.registry.history import (
+    SAME_DAY_LIVING_CONDITIONS_NOTE,
     Changes,
     EventContext,
     diff,
@@ -75,7 +77,8 @@ def check_citizen_id_free(
         add(
             problems,
             "citizen_id",
-            f"Số định danh cá nhân {citizen_id} đã được dùng cho nhân khẩu «{other.full_name}».",
+            _("Số định danh cá nhân %(citizen_id)s đã được dùng cho nhân khẩu «%(name)s».")
+            % {"citizen_id": citizen_id, "name": other.full_name},
         )
 
 
@@ -168,7 +171,9 @@ def _household_of(person: Person, on: date) -> tuple[Household, Membership | Non
         if membership.is_current_on(on):
             return membership.household, membership
     if not memberships:
-        raise ValidationError({"person": f"Nhân khẩu «{person.full_name}» chưa thuộc hộ nào."})
+        raise ValidationError(
+            {"person": _("Nhân khẩu «%(name)s» chưa thuộc hộ nào.") % {"name": person.full_name}}
+        )
     return memberships[-1].household, None
 
 
@@ -198,7 +203,8 @@ def member_update(*, person: Person, actor: Any, on: date, **changes: Any) -> Pe
                 add(
                     problems,
                     "relationship",
-                    f"Nhân khẩu «{person.full_name}» không thuộc hộ nào vào ngày {vn_date(on)}.",
+                    _("Nhân khẩu «%(name)s» không thuộc hộ nào vào ngày %(date)s.")
+                    % {"name": person.full_name, "date": vn_date(on)},
                 )
         raise_if_any(problems)
         new_values = {name: cleaned[name] for name in changes}
@@ -310,16 +316,26 @@ def member_transfer(
             add(
                 problems,
                 "person",
-                f"Nhân khẩu «{person.full_name}» không thuộc hộ nào vào ngày {vn_date(on)}.",
+                _("Nhân khẩu «%(name)s» không thuộc hộ nào vào ngày %(date)s.")
+                % {"name": person.full_name, "date": vn_date(on)},
             )
         elif household.pk == to_household.pk:
-            add(problems, "household", f"«{person.full_name}» đã là thành viên hộ {to_household.code}.")
+            add(
+                problems,
+                "household",
+                _("«%(name)s» đã là thành viên hộ %(code)s.")
+                % {"name": person.full_name, "code": to_household.code},
+            )
         else:
             lock_household(household)
             builders.check_leave(problems, current, on, MembershipEnd.JOINED_OTHER, today_local())
         check_relationship(problems, relationship)
         if not builders.household_is_open_on(to_household, on):
-            add(problems, "household", f"Hộ {to_household.code} đã đóng, không thể thêm thành viên.")
+            add(
+                problems,
+                "household",
+                _("Hộ %(code)s đã đóng, không thể thêm thành viên.") % {"code": to_household.code},
+            )
         if builders.is_head(relationship) and not problems:
             conflict = builders.head_conflict(to_household, current_head_is_member(to_household, on))
             if conflict:
@@ -354,7 +370,7 @@ def living_conditions_record(
         if same_day is not None:
             changes = builders.living_conditions_changes(same_day, record)
             record.pk = same_day.pk
-            note = "Sửa bản ghi điều kiện sống cùng ngày"
+            note = SAME_DAY_LIVING_CONDITIONS_NOTE
         else:
             previous = (
                 LivingConditions.objects.filter(household=household, recorded_on__lt=recorded_on)

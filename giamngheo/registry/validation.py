@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from giamngheo.areas.models import AdminUnit, UnitLevel, Village
 from giamngheo.registry.models import (
@@ -118,7 +119,12 @@ def raise_if_any(problems: Problems) -> None:
 
 def row_messages(prefix: str, problems: Problems) -> list[str]:
     """Bulk path: "Dòng 3 (mã hộ H-1): Số định danh cá nhân ..." for each problem of a row."""
-    return [f"{prefix}: {message}" for messages in problems.values() for message in messages]
+    return [row_message(prefix, message) for messages in problems.values() for message in messages]
+
+
+def row_message(prefix: str, message: str) -> str:
+    """One problem of a bulk row: "Dòng 3 (mã hộ H-1): <message>"."""
+    return _("%(row)s: %(problem)s") % {"row": prefix, "problem": message}
 
 
 def clean_text(value: Any) -> str:
@@ -151,7 +157,8 @@ def _check_choice(problems: Problems, model: type[Any], name: str, value: Any, c
         add(
             problems,
             name,
-            f"{label(model, name)}: giá trị «{value}» không hợp lệ (chọn một trong: {allowed}).",
+            _("%(field)s: giá trị «%(value)s» không hợp lệ (chọn một trong: %(allowed)s).")
+            % {"field": label(model, name), "value": value, "allowed": allowed},
         )
 
 
@@ -159,20 +166,30 @@ def _check_bool(problems: Problems, model: type[Any], name: str, value: Any, *, 
     if value is None and nullable:
         return
     if not isinstance(value, bool):
-        add(problems, name, f"{label(model, name)}: phải là có hoặc không (đã nhập «{value}»).")
+        add(
+            problems,
+            name,
+            _("%(field)s: phải là có hoặc không (đã nhập «%(value)s»).")
+            % {"field": label(model, name), "value": value},
+        )
 
 
 def _check_date(problems: Problems, model: type[Any], name: str, value: Any, *, today: date) -> bool:
     if value is None:
         return False
     if not isinstance(value, date):
-        add(problems, name, f"{label(model, name)}: «{value}» không phải là ngày.")
+        add(
+            problems,
+            name,
+            _("%(field)s: «%(value)s» không phải là ngày.") % {"field": label(model, name), "value": value},
+        )
         return False
     if value > today:
         add(
             problems,
             name,
-            f"{label(model, name)} {vn_date(value)} ở tương lai (hôm nay là {vn_date(today)}).",
+            _("%(field)s %(date)s ở tương lai (hôm nay là %(today)s).")
+            % {"field": label(model, name), "date": vn_date(value), "today": vn_date(today)},
         )
         return False
     return True
@@ -187,12 +204,12 @@ def clean_person(
     if "full_name" in cleaned:
         cleaned["full_name"] = clean_text(cleaned["full_name"])
         if not cleaned["full_name"]:
-            add(problems, "full_name", "Họ và tên không được để trống.")
+            add(problems, "full_name", _("Họ và tên không được để trống."))
         elif len(cleaned["full_name"]) > 120:
-            add(problems, "full_name", "Họ và tên dài quá 120 ký tự.")
+            add(problems, "full_name", _("Họ và tên dài quá 120 ký tự."))
     if "sex" in cleaned:
         if cleaned["sex"] is None:
-            add(problems, "sex", "Giới tính không được để trống.")
+            add(problems, "sex", _("Giới tính không được để trống."))
         else:
             _check_choice(problems, Person, "sex", cleaned["sex"], Sex)
     if "citizen_id" in cleaned:
@@ -203,13 +220,15 @@ def clean_person(
             add(
                 problems,
                 "citizen_id",
-                f"Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số (đã nhập «{citizen_id}»).",
+                _("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số (đã nhập «%(value)s»).")
+                % {"value": citizen_id},
             )
     if cleaned.get("ethnicity") is not None and not isinstance(cleaned["ethnicity"], Ethnicity):
         add(
             problems,
             "ethnicity",
-            f"Dân tộc: «{cleaned['ethnicity']}» không phải là một dân tộc trong danh mục.",
+            _("Dân tộc: «%(value)s» không phải là một dân tộc trong danh mục.")
+            % {"value": cleaned["ethnicity"]},
         )
     birth_date = cleaned.get("birth_date")
     if _check_date(problems, Person, "birth_date", birth_date, today=today):
@@ -218,14 +237,18 @@ def clean_person(
             add(
                 problems,
                 "birth_date",
-                f"Ngày sinh {vn_date(birth_date)} sau ngày vào hộ {vn_date(start_date)}.",
+                _("Ngày sinh %(birth)s sau ngày vào hộ %(start)s.")
+                % {"birth": vn_date(birth_date), "start": vn_date(start_date)},
             )
     death = cleaned.get("date_of_death")
     if _check_date(problems, Person, "date_of_death", death, today=today):
         assert isinstance(death, date)
         if isinstance(birth_date, date) and death < birth_date:
             add(
-                problems, "date_of_death", f"Ngày mất {vn_date(death)} trước ngày sinh {vn_date(birth_date)}."
+                problems,
+                "date_of_death",
+                _("Ngày mất %(death)s trước ngày sinh %(birth)s.")
+                % {"death": vn_date(death), "birth": vn_date(birth_date)},
             )
     for name in _PERSON_BOOLEANS:
         if name in cleaned:
@@ -246,7 +269,8 @@ def check_relationship(problems: Problems, relationship: Any) -> None:
         add(
             problems,
             "relationship",
-            f"Quan hệ với chủ hộ: giá trị «{relationship}» không hợp lệ (chọn một trong: {allowed}).",
+            _("Quan hệ với chủ hộ: giá trị «%(value)s» không hợp lệ (chọn một trong: %(allowed)s).")
+            % {"value": relationship, "allowed": allowed},
         )
 
 
@@ -263,18 +287,36 @@ def check_household(
     from giamngheo.registry.models import Household
 
     if not isinstance(commune, AdminUnit) or commune.level != UnitLevel.COMMUNE:
-        add(problems, "commune", f"Xã: «{commune}» không phải là đơn vị cấp xã.")
+        add(problems, "commune", _("Xã: «%(value)s» không phải là đơn vị cấp xã.") % {"value": commune})
     elif not commune.is_valid_on(on):
-        add(problems, "commune", f"Xã: {commune} không còn hoặc chưa có hiệu lực vào ngày {vn_date(on)}.")
+        add(
+            problems,
+            "commune",
+            _("Xã: %(commune)s không còn hoặc chưa có hiệu lực vào ngày %(date)s.")
+            % {"commune": commune, "date": vn_date(on)},
+        )
     elif village is not None:
         if not isinstance(village, Village):
-            add(problems, "village", f"Thôn: «{village}» không phải là thôn, làng, tổ dân phố.")
+            add(
+                problems,
+                "village",
+                _("Thôn: «%(value)s» không phải là thôn, làng, tổ dân phố.") % {"value": village},
+            )
         elif commune.pk not in (village.commune_id, village.new_commune_id):
-            add(problems, "village", f"Thôn: {village} không thuộc {commune}.")
+            add(
+                problems,
+                "village",
+                _("Thôn: %(village)s không thuộc %(commune)s.") % {"village": village, "commune": commune},
+            )
     if not is_choice(AreaType, area_type):
         _check_choice(problems, Household, "area_type", area_type, AreaType)
     if on > today:
-        add(problems, "registered_on", f"Ngày {vn_date(on)} ở tương lai (hôm nay là {vn_date(today)}).")
+        add(
+            problems,
+            "registered_on",
+            _("Ngày %(date)s ở tương lai (hôm nay là %(today)s).")
+            % {"date": vn_date(on), "today": vn_date(today)},
+        )
 
 
 def clean_living_conditions(
@@ -283,7 +325,7 @@ def clean_living_conditions(
     problems: Problems = {}
     cleaned = dict(values)
     if recorded_on is None:
-        add(problems, "recorded_on", "Ngày ghi nhận không được để trống.")
+        add(problems, "recorded_on", _("Ngày ghi nhận không được để trống."))
     else:
         _check_date(problems, LivingConditions, "recorded_on", recorded_on, today=today)
     for name, choices in _LC_CHOICES.items():
@@ -300,11 +342,24 @@ def clean_living_conditions(
         except InvalidOperation:
             area = None
         if area is None or not area.is_finite():
-            add(problems, "floor_area_m2", f"Diện tích nhà ở: «{raw}» không phải là một số.")
+            add(
+                problems,
+                "floor_area_m2",
+                _("Diện tích nhà ở: «%(value)s» không phải là một số.") % {"value": raw},
+            )
         elif area < 0:
-            add(problems, "floor_area_m2", f"Diện tích nhà ở không được âm (đã nhập {raw}).")
+            add(
+                problems,
+                "floor_area_m2",
+                _("Diện tích nhà ở không được âm (đã nhập %(value)s).") % {"value": raw},
+            )
         elif area > _MAX_FLOOR_AREA:
-            add(problems, "floor_area_m2", f"Diện tích nhà ở {raw} m² quá lớn (tối đa {_MAX_FLOOR_AREA} m²).")
+            add(
+                problems,
+                "floor_area_m2",
+                _("Diện tích nhà ở %(value)s m² quá lớn (tối đa %(max)s m²).")
+                % {"value": raw, "max": _MAX_FLOOR_AREA},
+            )
         else:
             cleaned["floor_area_m2"] = area.quantize(Decimal("0.01"))
     return cleaned, problems
@@ -312,6 +367,6 @@ def clean_living_conditions(
 
 def check_code(problems: Problems, code: str) -> None:
     if not code:
-        add(problems, "code", "Mã hộ không được để trống.")
+        add(problems, "code", _("Mã hộ không được để trống."))
     elif len(code) > 32:
-        add(problems, "code", f"Mã hộ «{code}» dài quá 32 ký tự.")
+        add(problems, "code", _("Mã hộ «%(code)s» dài quá 32 ký tự.") % {"code": code})

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from giamngheo.areas.models import AdminUnit
 from giamngheo.areas.selectors import commune_ids_within, unit_holding, village_commune_on
@@ -52,7 +54,7 @@ def ensure_standard_row(standard: Standard) -> PovertyStandard:
     if row is not None and row.source_sha256 == standard.source_sha256:
         return row
     # The standard came from another data folder than the one the standards app mirrors: upsert its own row.
-    row, _ = PovertyStandard.objects.update_or_create(
+    row, _created = PovertyStandard.objects.update_or_create(
         code=standard.id,
         defaults={
             "name": standard.name_vi,
@@ -80,18 +82,31 @@ def review_open(
         add(
             problems,
             "kind",
-            f"Loại rà soát «{kind}» không hợp lệ (chọn một trong: {', '.join(ReviewKind.values)}).",
+            _("Loại rà soát «%(value)s» không hợp lệ (chọn một trong: %(allowed)s).")
+            % {"value": kind, "allowed": ", ".join(ReviewKind.values)},
         )
     if not isinstance(year, int) or not 2000 <= year <= 2100:
-        add(problems, "year", f"Năm rà soát «{year}» không hợp lệ.")
+        add(problems, "year", _("Năm rà soát «%(value)s» không hợp lệ.") % {"value": year})
     if not isinstance(reference_date, date):
-        add(problems, "reference_date", f"Ngày chốt số liệu «{reference_date}» không phải là ngày.")
+        add(
+            problems,
+            "reference_date",
+            _("Ngày chốt số liệu «%(value)s» không phải là ngày.") % {"value": reference_date},
+        )
     elif isinstance(year, int) and reference_date.year != year:
         add(
-            problems, "reference_date", f"Ngày chốt số liệu {vn_date(reference_date)} không thuộc năm {year}."
+            problems,
+            "reference_date",
+            _("Ngày chốt số liệu %(date)s không thuộc năm %(year)s.")
+            % {"date": vn_date(reference_date), "year": year},
         )
     elif not area.is_valid_on(reference_date):
-        add(problems, "area", f"Địa bàn {area} không có hiệu lực vào ngày {vn_date(reference_date)}.")
+        add(
+            problems,
+            "area",
+            _("Địa bàn %(area)s không có hiệu lực vào ngày %(date)s.")
+            % {"area": area, "date": vn_date(reference_date)},
+        )
     raise_if_any(problems)
     effective_year = lists_effective_year(kind, year)
     try:
@@ -103,11 +118,18 @@ def review_open(
         if Review.objects.filter(area=area, year=year, kind=kind, reference_date=reference_date).exists():
             raise ValidationError(
                 {
-                    "reference_date": f"Đã có đợt {ReviewKind(kind).label.lower()} năm {year} của "
-                    f"{area.name} chốt ngày {vn_date(reference_date)}."
+                    "reference_date": _("Đã có đợt %(kind)s năm %(year)s của %(area)s chốt ngày %(date)s.")
+                    % {
+                        "kind": ReviewKind(kind).label.lower(),
+                        "year": year,
+                        "area": area.name,
+                        "date": vn_date(reference_date),
+                    }
                 }
             )
-        label = ReviewKind(kind).label
+        # The default name is stored, so it is written in the site's language, not the requester's.
+        with translation.override(settings.LANGUAGE_CODE):
+            label = str(ReviewKind(kind).label)
         return Review.objects.create(
             name=name or f"{label} năm {year} — {area.name}",
             kind=kind,
@@ -153,47 +175,77 @@ def _check_item(
     problems: Problems = {}
     income = item.income_per_capita
     if isinstance(income, bool) or not isinstance(income, int):
-        add(problems, "income_per_capita", f"Thu nhập bình quân đầu người «{income}» phải là số nguyên đồng.")
+        add(
+            problems,
+            "income_per_capita",
+            _("Thu nhập bình quân đầu người «%(value)s» phải là số nguyên đồng.") % {"value": income},
+        )
         income = 0
     elif income < 0:
-        add(problems, "income_per_capita", f"Thu nhập bình quân đầu người không được âm (đã nhập {income}).")
+        add(
+            problems,
+            "income_per_capita",
+            _("Thu nhập bình quân đầu người không được âm (đã nhập %(value)s).") % {"value": income},
+        )
     if not is_choice(IncomeMethod, item.income_method):
-        add(problems, "income_method", f"Cách xác định thu nhập «{item.income_method}» không hợp lệ.")
+        add(
+            problems,
+            "income_method",
+            _("Cách xác định thu nhập «%(value)s» không hợp lệ.") % {"value": item.income_method},
+        )
     if item.b1_score is not None and (not isinstance(item.b1_score, int) or item.b1_score < 0):
-        add(problems, "b1_score", f"Điểm phiếu B1 «{item.b1_score}» phải là số nguyên không âm.")
+        add(
+            problems,
+            "b1_score",
+            _("Điểm phiếu B1 «%(value)s» phải là số nguyên không âm.") % {"value": item.b1_score},
+        )
     causes = list(item.causes)
     bad_causes = [c for c in causes if not is_choice(Cause, c)]
     if bad_causes:
-        add(problems, "causes", f"Nguyên nhân nghèo không hợp lệ: {', '.join(map(str, bad_causes))}.")
+        add(
+            problems,
+            "causes",
+            _("Nguyên nhân nghèo không hợp lệ: %(values)s.") % {"values": ", ".join(map(str, bad_causes))},
+        )
     causes_mask = sum(1 << c for c in set(causes) if is_choice(Cause, c))
     entered = {code: value for code, value in (item.entered or {}).items() if value is not None}
     masks = (0, 0)
     try:
         masks = entered_masks(entered)
     except ValueError as exc:
-        add(problems, "entered", f"Chỉ số thiếu hụt: {exc}.")
+        add(problems, "entered", _("Chỉ số thiếu hụt: %(problem)s.") % {"problem": exc})
     household = item.household
     day = item.assessed_on
     if not isinstance(day, date):
-        add(problems, "assessed_on", f"Ngày rà soát «{day}» không phải là ngày.")
+        add(problems, "assessed_on", _("Ngày rà soát «%(value)s» không phải là ngày.") % {"value": day})
         day = review.reference_date
     elif day > today:
         add(
-            problems, "assessed_on", f"Ngày rà soát {vn_date(day)} ở tương lai (hôm nay là {vn_date(today)})."
+            problems,
+            "assessed_on",
+            _("Ngày rà soát %(date)s ở tương lai (hôm nay là %(today)s).")
+            % {"date": vn_date(day), "today": vn_date(today)},
         )
     if household.registered_on is not None and day < household.registered_on:
         add(
             problems,
             "assessed_on",
-            f"Ngày rà soát {vn_date(day)} trước ngày đăng ký hộ {vn_date(household.registered_on)}.",
+            _("Ngày rà soát %(date)s trước ngày đăng ký hộ %(registered)s.")
+            % {"date": vn_date(day), "registered": vn_date(household.registered_on)},
         )
     if household.closed_on is not None and day >= household.closed_on:
-        add(problems, "household", f"Hộ {household.code} đã đóng ngày {vn_date(household.closed_on)}.")
+        add(
+            problems,
+            "household",
+            _("Hộ %(code)s đã đóng ngày %(date)s.")
+            % {"code": household.code, "date": vn_date(household.closed_on)},
+        )
     if area_communes is not None and household.commune_id not in area_communes:
         add(
             problems,
             "household",
-            f"Hộ {household.code} ({household.commune}) không thuộc địa bàn rà soát {review.area}.",
+            _("Hộ %(code)s (%(commune)s) không thuộc địa bàn rà soát %(area)s.")
+            % {"code": household.code, "commune": household.commune, "area": review.area},
         )
     request = FactsRequest(
         household=household, on=day, income_per_capita=income, entered=entered, is_agri=item.is_agri
@@ -377,12 +429,13 @@ def _record(
                 add(
                     entry.problems,
                     "household",
-                    f"Hộ {household.code} xuất hiện hai lần trong cùng đợt rà soát.",
+                    _("Hộ %(code)s xuất hiện hai lần trong cùng đợt rà soát.") % {"code": household.code},
                 )
             seen.add(household.pk)
             if single:
                 raise_if_any(entry.problems)
-            errors.extend(row_messages(f"Dòng {number} (hộ {household.code})", entry.problems))
+            prefix = _("Dòng %(number)s (hộ %(code)s)") % {"number": number, "code": household.code}
+            errors.extend(row_messages(prefix, entry.problems))
             prepared.append(entry)
         if errors:
             raise ValidationError(errors)

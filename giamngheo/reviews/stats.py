@@ -19,6 +19,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from giamngheo.areas.models import AdminUnit
 from giamngheo.areas.selectors import commune_ids_within
@@ -123,8 +125,8 @@ def area_stats(unit: AdminUnit, *, year: int) -> AreaStats:
 def area_label(unit: AdminUnit) -> str:
     name = unit.name
     if unit.unit_type and not name.lower().startswith(unit.unit_type.lower()):
-        name = f"{unit.unit_type} {name}"
-    return f"{name} (mã {unit.code})"
+        name = f"{unit.unit_type} {name}"  # both parts are data (the unit's type and name)
+    return _("%(name)s (mã %(code)s)") % {"name": name, "code": unit.code}
 
 
 def _count_line(label: str, count: int, rate: Decimal | None) -> str:
@@ -132,38 +134,68 @@ def _count_line(label: str, count: int, rate: Decimal | None) -> str:
 
 
 def format_vi(stats: AreaStats) -> str:
-    """The figures as Vietnamese text: 4.336 hộ, 33,78 %."""
+    """The figures as text in the active language, numbers written the Vietnamese way: 4.336 hộ, 33,78 %."""
     figures = stats.current
-    header = f"{area_label(stats.unit)} — rà soát định kỳ năm {figures.year}"
+    area = area_label(stats.unit)
     if figures.total_households == 0:
-        return header + f"\nKhông có hộ nào được rà soát định kỳ năm {figures.year} trên địa bàn này."
+        header = _("%(area)s — rà soát định kỳ năm %(year)s") % {"area": area, "year": figures.year}
+        nothing = _("Không có hộ nào được rà soát định kỳ năm %(year)s trên địa bàn này.") % {
+            "year": figures.year
+        }
+        return f"{header}\n{nothing}"
+    total_label = _("Tổng số hộ được rà soát")
+    rate_label = _("Tỷ lệ nghèo đa chiều (nghèo + cận nghèo)")
     lines = [
-        header + f" (chuẩn {figures.standard})",
-        f"  {'Tổng số hộ được rà soát':<44}{group_thousands(figures.total_households):>10}",
-        _count_line("Hộ nghèo", figures.poor_households, figures.poverty_rate),
-        _count_line("Hộ cận nghèo", figures.near_poor_households, figures.near_poor_rate),
+        _("%(area)s — rà soát định kỳ năm %(year)s (chuẩn %(standard)s)")
+        % {"area": area, "year": figures.year, "standard": figures.standard},
+        f"  {total_label:<44}{group_thousands(figures.total_households):>10}",
+        _count_line(_("Hộ nghèo"), figures.poor_households, figures.poverty_rate),
+        _count_line(_("Hộ cận nghèo"), figures.near_poor_households, figures.near_poor_rate),
         _count_line(
-            "Hộ nông, lâm, ngư, diêm nghiệp có mức sống TB", figures.middle_households, figures.middle_rate
+            _("Hộ nông, lâm, ngư, diêm nghiệp có mức sống TB"), figures.middle_households, figures.middle_rate
         ),
-        f"  {'Tỷ lệ nghèo đa chiều (nghèo + cận nghèo)':<44}{'':>10}   "
-        f"{format_percent_vi(figures.multidimensional_poverty_rate)}",
+        f"  {rate_label:<44}{'':>10}   {format_percent_vi(figures.multidimensional_poverty_rate)}",
     ]
     previous = stats.previous
     if previous is None:
-        lines.append(f"  Không có số liệu rà soát định kỳ năm {figures.year - 1} để so sánh.")
-    else:
         lines.append(
-            f"  So với năm {previous.year} ({group_thousands(previous.poor_households)} hộ nghèo, "
-            f"{format_percent_vi(previous.poverty_rate)}): hộ nghèo {_change(stats.change_households, 'hộ')}; "
-            f"tỷ lệ hộ nghèo {_change(stats.change_points, 'điểm phần trăm')}."
+            "  " + _("Không có số liệu rà soát định kỳ năm %(year)s để so sánh.") % {"year": figures.year - 1}
         )
+    else:
+        comparison = ngettext(
+            "So với năm %(year)s (%(poor)s hộ nghèo, %(rate)s): hộ nghèo %(households)s; tỷ lệ hộ nghèo "
+            "%(points)s.",
+            "So với năm %(year)s (%(poor)s hộ nghèo, %(rate)s): hộ nghèo %(households)s; tỷ lệ hộ nghèo "
+            "%(points)s.",
+            previous.poor_households,
+        ) % {
+            "year": previous.year,
+            "poor": group_thousands(previous.poor_households),
+            "rate": format_percent_vi(previous.poverty_rate),
+            "households": _household_change(stats.change_households),
+            "points": _points_change(stats.change_points),
+        }
+        lines.append("  " + comparison)
     return "\n".join(lines)
 
 
-def _change(value: int | Decimal | None, unit: str) -> str:
+def _household_change(value: int | None) -> str:
     if value is None:
-        return "không so sánh được"
+        return _("không so sánh được")
     if value == 0:
-        return "không đổi"
-    magnitude = group_thousands(abs(value)) if isinstance(value, int) else str(abs(value)).replace(".", ",")
-    return f"{'giảm' if value < 0 else 'tăng'} {magnitude} {unit}"
+        return _("không đổi")
+    count = {"count": group_thousands(abs(value))}
+    if value < 0:
+        return ngettext("giảm %(count)s hộ", "giảm %(count)s hộ", abs(value)) % count
+    return ngettext("tăng %(count)s hộ", "tăng %(count)s hộ", abs(value)) % count
+
+
+def _points_change(value: Decimal | None) -> str:
+    if value is None:
+        return _("không so sánh được")
+    if value == 0:
+        return _("không đổi")
+    points = {"points": str(abs(value)).replace(".", ",")}
+    if value < 0:
+        return _("giảm %(points)s điểm phần trăm") % points
+    return _("tăng %(points)s điểm phần trăm") % points
