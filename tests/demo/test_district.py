@@ -6,6 +6,7 @@ import io
 import json
 import re
 import time
+import types
 from collections import Counter
 from decimal import Decimal
 from typing import Any
@@ -125,11 +126,18 @@ def test_serve_runs_the_development_server_on_localhost(monkeypatch: pytest.Monk
         else:
             real(name, *args, **kwargs)
 
+    stopped: list[Any] = []
+    worker = types.SimpleNamespace(pid=4242, returncode=0)
     monkeypatch.setattr(demo, "call_command", fake)
+    monkeypatch.setattr(demo, "_port_free", lambda port: True)
+    monkeypatch.setattr(demo, "_start_worker", lambda: worker)
+    monkeypatch.setattr(demo, "_stop_worker", stopped.append)
     out = io.StringIO()
     call_command("demo", "--serve", "--port", "8765", stdout=out)
     assert calls == [("runserver", "127.0.0.1:8765", {"use_reloader": False, "insecure_serving": True})]
     assert "http://127.0.0.1:8765/" in out.getvalue()
+    assert "giamngheo worker, PID 4242" in out.getvalue()
+    assert stopped == [worker]  # the worker stops with the server
 
 
 def test_transitions_between_the_reviews_are_realistic() -> None:

@@ -3,15 +3,22 @@
 Migrates the database, loads the administrative units and the poverty standards, generates the demo district
 (illustrative data; see giamngheo/demo/targets.py for the published figures it reproduces) unless it is already
 there, creates the demo login and prints the logins and the district's figures. With --serve it then runs the
-development server on 127.0.0.1.
+development server on 127.0.0.1 and, beside it, the background-job worker (`giamngheo worker`), stopped with it.
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
 from datetime import date
+from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -64,9 +71,32 @@ class Command(BaseCommand):
         self._logins()
         self.say(f"Xong trong {_seconds(time.perf_counter() - started)}.")
         if options["serve"]:
-            self.say(f"\nMở http://127.0.0.1:{port}/ trong trình duyệt (Ctrl+C để dừng).")
+            self._serve(port)
+
+    def _serve(self, port: int) -> None:
+        """Run the development server with the background-job worker beside it (same settings and database),
+        and stop the worker when the server stops."""
+        if not _port_free(port):
+            # Checked first: runserver leaves with os._exit on a busy port, which would orphan the worker.
+            raise CommandError(f"Cổng {port} đang được dùng; chọn cổng khác, ví dụ --port {port + 1}.")
+        worker = _start_worker()
+        self.say(
+            f"\nĐã chạy tiến trình xử lý công việc nền (giamngheo worker, PID {worker.pid}) bên cạnh máy chủ web; "
+            "nó dừng cùng máy chủ."
+        )
+        self.say(f"Mở http://127.0.0.1:{port}/ trong trình duyệt (Ctrl+C để dừng).")
+        # A server stopped by SIGTERM or SIGHUP (not only Ctrl+C) must stop the worker too; runserver only
+        # handles KeyboardInterrupt, so those signals become one.
+        previous = {number: signal.signal(number, _interrupt) for number in _STOP_SIGNALS}
+        try:
             # insecure_serving: serve the CSS even with DEBUG off; the server listens on 127.0.0.1 only.
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+            self.say("Đang dừng tiến trình xử lý công việc nền ...")
+            _stop_worker(worker)
+            self.say(f"Đã dừng tiến trình xử lý công việc nền (mã thoát {worker.returncode}).")
 
     def _generate(self, seed: int) -> DemoRun:
         from giamngheo.areas.loader import load_units
@@ -121,6 +151,58 @@ class Command(BaseCommand):
         )
         flows = poor_flows(targets.REVIEW_2023.year, commune_ids_within(district))
         self.say(f"  {flows.describe()}")
+
+
+# How long a stopping worker may take to finish the job it is running before it is killed.
+WORKER_STOP_SECONDS = 30
+
+
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _interrupt(number: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as runserver does: TIME_WAIT is free
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    """`giamngheo worker` (django-tasks' db_worker) in a child process with this process's settings and
+    environment (so the same database). In its own session, so that Ctrl+C in the terminal reaches only the
+    server; the worker is then stopped here, gracefully."""
+    # SETTINGS_MODULE is None while settings are overridden (tests); the environment then names the module.
+    module = settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE") or "giamngheo.settings"
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": module}
+    command = [
+        sys.executable,
+        "-m",
+        "giamngheo.cli",
+        "worker",
+        "--no-reload",
+        "--no-startup-delay",
+        "--interval",
+        "1",
+    ]
+    return subprocess.Popen(command, env=environment, start_new_session=True)  # noqa: S603  # fixed arguments
+
+
+def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    if worker.poll() is not None:
+        return
+    worker.terminate()  # SIGTERM: the worker finishes the task it is running, then exits
+    try:
+        worker.wait(timeout=WORKER_STOP_SECONDS)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt):
+        worker.kill()
+        worker.wait()
 
 
 def _seconds(value: float) -> str:

@@ -1,0 +1,256 @@
+"""The background tasks (django-tasks, database backend; run by `giamngheo worker`).
+
+Each task takes a job id, loads the job and reports through `giamngheo.jobs.services`. A task that is handed a job
+which is no longer queued (run twice) does nothing. Expected failures (an unusable file, an account that lost its
+right) fail the job with a Vietnamese reason; an unexpected error fails the job too and is raised again so that
+the task backend keeps its traceback for the administrator.
+
+- `classify_workbook` does what `giamngheo classify` does (`giamngheo.survey.process.classify_file`): read, classify
+  every valid row, summarise, write the result in the survey-format.md layout (.xlsx with the `tong_hop` sheet, or
+  .csv for a CSV input), but classifies in chunks of rows so that the progress bar moves. Rows with errors are kept
+  in the output with `loi` filled (the command line's exit code 1) and counted in the job's message; a file that
+  is unusable fails the job with the message the command line prints.
+- `classify_area` re-classifies the stored assessments of an area (`reviews.reclassify.assessments_classify`) in
+  chunks, all inside one transaction: a failure leaves every assessment as it was. Progress written inside that
+  transaction becomes visible to the job page when it commits, together with the results.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from giamngheo.accounts.access import unit_for_stats
+from giamngheo.engine.facts import CLASS_LABELS_VI, PovertyClass
+from giamngheo.jobs import services
+from giamngheo.jobs.models import Job, JobKind, JobStatus
+from giamngheo.jobs.selectors import area_assessment_ids, may_classify_area
+from giamngheo.lib.formatting import group_thousands
+from giamngheo.reviews.reclassify import assessments_classify
+from giamngheo.reviews.stats import area_label
+from giamngheo.survey import SurveyFileError, resolve_standard
+from giamngheo.survey.classify import RowResult, classify_survey
+from giamngheo.survey.reader import read_survey
+from giamngheo.survey.summary import summarise
+from giamngheo.survey.writer import check_output_path, write_result
+
+# Rows classified between two progress updates. The vectorised engine classifies a few hundred thousand rows a
+# second, so a chunk is a small fraction of a second and the bar still moves on a large file.
+CHUNK_ROWS = 5_000
+# Assessments re-classified per call of `assessments_classify`.
+CHUNK_ASSESSMENTS = 20_000
+# How many error rows the job page lists (the command line lists 20 on stderr).
+ERRORS_LISTED = 20
+
+
+class JobRefused(Exception):
+    """The job cannot run; the message (Vietnamese) says why and becomes the job's failure reason."""
+
+
+def _claim(job_id: int, kind: str) -> Job | None:
+    job = Job.objects.select_related("started_by", "area").filter(pk=job_id, kind=kind).first()
+    if job is None or job.status != JobStatus.QUEUED:
+        return None
+    return job
+
+
+@contextmanager
+def _reporting(job: Job) -> Iterator[None]:
+    """Turn whatever stops the work into a failed job with a reason."""
+    try:
+        yield
+    except (JobRefused, SurveyFileError) as exc:
+        services.job_failed(job, reason=str(exc))
+    except BaseException as exc:
+        # Also a worker stopped mid-task (SystemExit, KeyboardInterrupt): the job must not stay "running".
+        services.job_failed(
+            job,
+            reason=_(
+                "Lỗi hệ thống khi chạy công việc (%(error)s); dữ liệu không bị thay đổi. "
+                "Hãy báo cho quản trị hệ thống."
+            )
+            % {"error": type(exc).__name__},
+        )
+        raise
+
+
+def _run(job_id: int, kind: str, work: Callable[[Job], None]) -> str:
+    with translation.override(settings.LANGUAGE_CODE):  # stored messages are in the site's language
+        job = _claim(job_id, kind)
+        if job is None:
+            return "skipped"
+        with _reporting(job):
+            work(job)
+        return str(job.status)
+
+
+# Workbook -----------------------------------------------------------------------------------------------------
+
+
+@task()
+def classify_workbook(job_id: int) -> str:
+    return _run(job_id, JobKind.WORKBOOK, _classify_workbook)
+
+
+def _classify_workbook(job: Job) -> None:
+    services.job_running(job, message=_("Đang đọc tệp «%(name)s».") % {"name": job.input_name})
+    standard = resolve_standard(
+        job.standard_code, today=timezone.localdate(), data_dir=settings.GIAMNGHEO_STANDARDS_DIR
+    )
+    with tempfile.TemporaryDirectory(prefix="giamngheo-job-") as folder:
+        # Under its own name, so that messages name the file exactly as `giamngheo classify` would.
+        source = Path(folder) / job.input_name
+        with job.input_file.open("rb") as stored, source.open("wb") as copy:
+            shutil.copyfileobj(stored, copy)
+        survey = read_survey(source, standard)
+        output = Path(folder) / services.result_name_for(job.input_name, csv=survey.delimiter is not None)
+        check_output_path(output)
+        total = len(survey.rows)
+        services.job_progress(
+            job,
+            done=0,
+            total=total,
+            message=_("Đang phân loại %(rows)s dòng.") % {"rows": group_thousands(total)},
+        )
+        results: list[RowResult] = []
+        for start in range(0, total, CHUNK_ROWS):
+            results.extend(
+                classify_survey(replace(survey, rows=survey.rows[start : start + CHUNK_ROWS]), standard)
+            )
+            services.job_progress(
+                job,
+                done=len(results),
+                message=_("Đã phân loại %(done)s/%(total)s dòng.")
+                % {"done": group_thousands(len(results)), "total": group_thousands(total)},
+            )
+        classified = tuple(results)
+        summary = summarise(survey, classified)
+        write_result(output, survey=survey, results=classified, summary=summary, standard=standard)
+        with output.open("rb") as handle:
+            job.result_file.save(output.name, File(handle), save=False)
+    services.job_result(job, name=output.name)
+    errors = [
+        {"row": row.number, "household": row.household_code or "", "message": result.error}
+        for row, result in zip(survey.rows, classified, strict=True)
+        if not result.classified
+    ]
+    overall = summary.overall
+    counts = {str(c): overall.counts[c] for c in PovertyClass}
+    services.job_done(
+        job,
+        message=_workbook_message(overall.rows, overall.classified, len(errors), counts, standard.id),
+        summary={
+            "rows": overall.rows,
+            "classified": overall.classified,
+            "error_rows": len(errors),
+            "by_class": counts,
+            "errors": errors[:ERRORS_LISTED],
+        },
+    )
+
+
+def _class_counts(counts: dict[str, int]) -> str:
+    return ", ".join(
+        f"{label} {group_thousands(counts.get(str(c), 0))}" for c, label in CLASS_LABELS_VI.items()
+    )
+
+
+def _workbook_message(
+    rows: int, classified: int, error_rows: int, counts: dict[str, int], standard: str
+) -> str:
+    text = _("Đã phân loại %(classified)s/%(rows)s dòng theo chuẩn %(standard)s: %(counts)s.") % {
+        "classified": group_thousands(classified),
+        "rows": group_thousands(rows),
+        "standard": standard,
+        "counts": _class_counts(counts),
+    }
+    if error_rows:
+        text += " " + _("%(count)s dòng có lỗi, chưa được phân loại; xem cột loi trong tệp kết quả.") % {
+            "count": group_thousands(error_rows)
+        }
+    return text
+
+
+# Area ---------------------------------------------------------------------------------------------------------
+
+
+@task()
+def classify_area(job_id: int) -> str:
+    return _run(job_id, JobKind.AREA, _classify_area)
+
+
+def _classify_area(job: Job) -> None:
+    assert job.area is not None  # a database constraint
+    actor, unit = job.started_by, job.area
+    services.job_running(
+        job, message=_("Đang tìm các phiếu rà soát trong %(area)s.") % {"area": area_label(unit)}
+    )
+    # The account's right is checked again: it may have changed since the job was queued.
+    try:
+        if not actor.is_active:
+            raise PermissionDenied
+        unit_for_stats(actor, unit)
+        if not may_classify_area(actor):
+            raise PermissionDenied
+    except (Http404, PermissionDenied):
+        raise JobRefused(_("Tài khoản của bạn không còn được phân loại lại hộ trong địa bàn này.")) from None
+    ids = area_assessment_ids(actor, unit, year=job.year)
+    total = len(ids)
+    services.job_progress(
+        job,
+        done=0,
+        total=total,
+        message=_("Đang phân loại lại %(count)s phiếu rà soát.") % {"count": group_thousands(total)},
+    )
+    changed = 0
+    by_class: Counter[str] = Counter()
+    by_standard: Counter[str] = Counter()
+    with transaction.atomic():
+        for start in range(0, total, CHUNK_ASSESSMENTS):
+            chunk = ids[start : start + CHUNK_ASSESSMENTS]
+            report = assessments_classify(assessment_ids=chunk, rederive=job.rederive)
+            changed += report.changed
+            by_class.update(report.by_class)
+            by_standard.update(report.by_standard)
+            services.job_progress(job, done=start + len(chunk))
+    counts = {str(c): by_class.get(str(c), 0) for c in PovertyClass}
+    if total:
+        message = _(
+            "Đã phân loại lại %(total)s phiếu rà soát trong %(area)s%(year)s; %(changed)s phiếu thay đổi kết quả. "
+            "Sau phân loại: %(counts)s."
+        ) % {
+            "total": group_thousands(total),
+            "area": area_label(unit),
+            "year": _(", năm %(year)s") % {"year": job.year} if job.year else "",
+            "changed": group_thousands(changed),
+            "counts": _class_counts(counts),
+        }
+    else:
+        message = _("Không có phiếu rà soát nào trong %(area)s để phân loại lại.") % {
+            "area": area_label(unit)
+        }
+    services.job_done(
+        job,
+        message=message,
+        summary={
+            "assessments": total,
+            "changed": changed,
+            "by_class": counts,
+            "by_standard": dict(by_standard),
+            "rederived": job.rederive,
+        },
+    )

@@ -1,0 +1,132 @@
+"""Job pages: the account's jobs, the two forms that start one, the job page with its self-refreshing progress
+and the downloads. Jobs are read only through `selectors.job_for_read` (someone else's job is a 404)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from giamngheo.accounts.scope import scope_for
+from giamngheo.jobs import services
+from giamngheo.jobs.forms import AreaForm, WorkbookForm
+from giamngheo.jobs.models import Job, JobKind, JobStatus
+from giamngheo.jobs.selectors import job_for_read, jobs_for, may_classify_area, may_classify_workbook
+
+PAGE_SIZE = 30
+
+
+@login_required
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(jobs_for(request.user), PAGE_SIZE).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "jobs/list.html",
+        {
+            "page": page,
+            "show_owner": scope_for(request.user).everything,
+            "may_upload": may_classify_workbook(request.user),
+            "may_classify_area": may_classify_area(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    if not may_classify_workbook(request.user):
+        raise PermissionDenied(
+            _("Tài khoản của bạn chưa được giao địa bàn nên chưa dùng được chức năng này.")
+        )
+    today = timezone.localdate()
+    form = WorkbookForm(request.POST or None, request.FILES or None, today=today)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.workbook_classify_start(
+                actor=request.user,
+                upload=form.cleaned_data["workbook"],
+                standard_id=form.cleaned_data["standard"] or None,
+                today=today,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("jobs:detail", pk=job.pk)
+    return render(request, "jobs/upload.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def classify_area(request: HttpRequest) -> HttpResponse:
+    if not may_classify_area(request.user):
+        raise PermissionDenied(_("Tài khoản của bạn không được phân loại lại hộ trong địa bàn."))
+    form = AreaForm(request.POST or None, user=request.user, today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.area_classify_start(
+                actor=request.user,
+                unit=form.cleaned_data["area"],
+                year=form.cleaned_data["year"],
+                rederive=form.cleaned_data["rederive"],
+            )
+        except Http404 as exc:
+            form.add_error("area", str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("jobs:detail", pk=job.pk)
+    return render(request, "jobs/classify_area.html", {"form": form})
+
+
+def _status_context(job: Job) -> dict[str, object]:
+    return {"job": job, "JobStatus": JobStatus, "JobKind": JobKind}
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = job_for_read(request.user, pk)
+    return render(request, "jobs/detail.html", _status_context(job))
+
+
+@login_required
+@require_GET
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status block alone, polled by htmx while the job runs."""
+    job = job_for_read(request.user, pk)
+    return render(request, "jobs/_status.html", _status_context(job))
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    job = job_for_read(request.user, pk)
+    if job.status != JobStatus.DONE or not job.result_file:
+        raise Http404(_("Công việc này chưa có tệp kết quả."))
+    return _file_response(job.result_file, job.result_name)
+
+
+@login_required
+@require_GET
+def download_input(request: HttpRequest, pk: int) -> FileResponse:
+    job = job_for_read(request.user, pk)
+    if not job.input_file:
+        raise Http404(_("Công việc này không có tệp gửi lên."))
+    return _file_response(job.input_file, job.input_name)
+
+
+def _file_response(stored: FieldFile, filename: str) -> FileResponse:
+    if not stored.name:
+        raise Http404(_("Tệp này không còn trên máy chủ; hãy báo cho quản trị hệ thống."))
+    try:
+        handle = stored.storage.open(stored.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("Tệp này không còn trên máy chủ; hãy báo cho quản trị hệ thống.")) from exc
+    return FileResponse(handle, as_attachment=True, filename=filename)

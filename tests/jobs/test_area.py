@@ -1,0 +1,161 @@
+"""Area jobs: re-classify the stored assessments of an area the account may act on, all or nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from giamngheo.accounts.models import Role
+from giamngheo.accounts.services import area_role_assign
+from giamngheo.jobs import services, tasks
+from giamngheo.jobs.models import Job, JobStatus
+from giamngheo.reviews import services as reviews
+from giamngheo.reviews.models import Assessment
+from tests.jobs.helpers import run_worker, task_status
+from tests.registry.factories import make_household
+from tests.reviews.helpers import open_review
+
+pytestmark = pytest.mark.django_db
+
+POOR = {
+    "chat_luong_nha_o": True,
+    "nguon_nuoc_sinh_hoat": True,
+    "nha_tieu_hop_ve_sinh": True,
+    "dich_vu_vien_thong": True,
+}
+STALE = {"poverty_class": "khong_ngheo", "deprivation_count": 0, "deprivation_mask": 0}
+
+
+def assess(review, household, year: int = 2023) -> Assessment:
+    return reviews.assessment_record(review=review, household=household, assessed_on=date(year, 10, 1),
+                                     income_per_capita=1_000_000, actor=None, entered=POOR)  # fmt: skip
+
+
+@pytest.fixture
+def district_review(personas):
+    """A 2023 review of the legacy district 630, with an assessment of the Kông Chro (owner's) household and one
+    of the SRó (peer's) household, both stored with a stale result."""
+    review = open_review(personas.units["district"])
+    kongchro = assess(review, personas.kongchro_household)
+    sro = assess(review, personas.sro_household)
+    assert kongchro.poverty_class == sro.poverty_class == "ngheo"
+    Assessment.objects.filter(review=review).update(**STALE)
+    return review
+
+
+def classes() -> dict[str, str]:
+    return dict(Assessment.objects.values_list("household__code", "poverty_class"))
+
+
+def test_area_job_restores_the_classes_of_the_area_only(personas, district_review):
+    job = services.area_classify_start(actor=personas.owner, unit=personas.units["new_commune"])
+    assert job.status == JobStatus.QUEUED and task_status(job) == "READY"
+    assert run_worker() == 1
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and task_status(job) == "SUCCESSFUL"
+    assert classes() == {"H-KONGCHRO": "ngheo", "H-SRO": "khong_ngheo"}  # the peer's household is not touched
+    assert (job.progress_done, job.progress_total) == (1, 1)
+    assert job.summary["assessments"] == 1 and job.summary["changed"] == 1
+    assert job.summary["by_class"]["ngheo"] == 1
+    assert (
+        "Đã phân loại lại 1 phiếu rà soát trong Xã Kông Chro (mã 23824); 1 phiếu thay đổi kết quả"
+        in job.message
+    )
+
+
+def test_administrator_job_on_a_province_covers_its_legacy_communes(personas, district_review):
+    job = services.area_classify_start(actor=personas.admin, unit=personas.units["new_province"])
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.summary["assessments"] == 2
+    assert classes() == {"H-KONGCHRO": "ngheo", "H-SRO": "ngheo"}
+
+
+def test_year_limits_the_job_to_that_years_reviews(personas, district_review):
+    earlier = open_review(personas.units["district"], year=2022)
+    assess(earlier, personas.kongchro_household, year=2022)
+    Assessment.objects.filter(review=earlier).update(**STALE)
+    job = services.area_classify_start(actor=personas.owner, unit=personas.units["new_commune"], year=2022)
+    run_worker()
+    job.refresh_from_db()
+    assert job.summary["assessments"] == 1
+    by_year = dict(
+        Assessment.objects.filter(household=personas.kongchro_household).values_list(
+            "review__year", "poverty_class"
+        )
+    )
+    assert by_year == {2022: "ngheo", 2023: "khong_ngheo"}
+
+
+def test_no_assessments_is_a_finished_job_that_says_so(personas):
+    job = services.area_classify_start(actor=personas.owner, unit=personas.units["new_commune"])
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.progress_total == 0 and job.percent == 100
+    assert job.message == "Không có phiếu rà soát nào trong Xã Kông Chro (mã 23824) để phân loại lại."
+
+
+@pytest.mark.parametrize(
+    ("name", "unit", "refusal"),
+    [("peer", "new_commune", Http404), ("outsider", "new_commune", Http404), ("owner", "new_sro", Http404),
+     ("owner", "far_province", Http404), ("province", "new_commune", PermissionDenied),
+     ("viewer", "new_commune", PermissionDenied), ("unbound", "new_commune", Http404)],
+)  # fmt: skip
+def test_area_job_is_refused_outside_what_the_account_may_do(personas, district_review, name, unit, refusal):
+    with pytest.raises(refusal):
+        services.area_classify_start(actor=personas.users()[name], unit=personas.units[unit])
+    assert not Job.objects.exists()
+
+
+def test_outside_the_area_is_the_same_404_as_a_missing_unit(personas):
+    with pytest.raises(Http404) as outside:
+        services.area_classify_start(actor=personas.peer, unit=personas.units["new_commune"])
+    assert str(outside.value) == "Không tìm thấy đơn vị hành chính."
+
+
+def test_a_failure_leaves_every_assessment_as_it_was(personas, district_review, monkeypatch):
+    second = make_household(commune=personas.units["yang_trung"])
+    assess(district_review, second)
+    Assessment.objects.filter(review=district_review).update(**STALE)
+    monkeypatch.setattr(tasks, "CHUNK_ASSESSMENTS", 1)
+    calls = []
+    real = tasks.assessments_classify
+
+    def second_chunk_fails(**kwargs):
+        calls.append(kwargs["assessment_ids"])
+        if len(calls) == 2:
+            raise RuntimeError("database went away")
+        return real(**kwargs)
+
+    monkeypatch.setattr(tasks, "assessments_classify", second_chunk_fails)
+    job = services.area_classify_start(actor=personas.owner, unit=personas.units["new_commune"])
+    run_worker()
+    job.refresh_from_db()
+    assert len(calls) == 2  # the first chunk was written, then rolled back with the second
+    assert set(classes().values()) == {"khong_ngheo"}
+    assert job.status == JobStatus.FAILED and task_status(job) == "FAILED"
+    assert "Lỗi hệ thống khi chạy công việc (RuntimeError); dữ liệu không bị thay đổi" in job.error
+    assert (job.progress_done, job.progress_total) == (0, 2)
+
+
+def test_the_right_is_checked_again_when_the_job_runs(personas, district_review):
+    job = services.area_classify_start(actor=personas.owner, unit=personas.units["new_commune"])
+    area_role_assign(user=personas.owner, role=Role.VIEWER, area=personas.units["new_commune"])
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.error == "Tài khoản của bạn không còn được phân loại lại hộ trong địa bàn này."
+    assert classes()["H-KONGCHRO"] == "khong_ngheo"
+
+
+def test_rederive_reads_the_registry_again(personas, district_review):
+    job = services.area_classify_start(
+        actor=personas.owner, unit=personas.units["new_commune"], rederive=True
+    )
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.summary["rederived"] is True
+    assert classes()["H-KONGCHRO"] == "ngheo"
