@@ -1,17 +1,88 @@
-"""The household page: members, living conditions, assessments with their explanation, and the history."""
+"""The household page: members (current and past), living conditions, assessments over the years with their
+class, explanation and indicators, the classification on today's registry facts, and the history of changes.
+
+The page reads the household through `household_for_read` (the same 404 for missing and out-of-area) and runs
+a fixed number of queries however many members, assessments and history entries the household has: everything
+is selected or prefetched up front, and the live classification reads the prefetched rows. The history is
+shown, never edited: there is no action on it.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from giamngheo.accounts.access import household_for_read
 from giamngheo.accounts.scope import scope_for
-from giamngheo.engine.standard import load_catalogue
-from giamngheo.registry.models import Household, HouseholdEvent, LivingConditions, Membership
-from giamngheo.reviews.models import Assessment
+from giamngheo.engine.standard import StandardError, load_catalogue
+from giamngheo.lib.formatting import format_vnd
+from giamngheo.registry.history import field_label, format_change_value
+from giamngheo.registry.models import (
+    EventKind,
+    Household,
+    HouseholdEvent,
+    HouseholdStatus,
+    LivingConditions,
+    Membership,
+)
+from giamngheo.reviews.models import Assessment, Cause
+from giamngheo.web.edit.classification import classify, current_basis, rerecord_outcome, stored_matches
+
+
+def _indicators(assessment: Assessment, catalogue: dict[str, Any]) -> list[dict[str, Any]]:
+    standard = assessment.standard.definition()
+    indicators = []
+    for rule in standard.indicators:
+        bit = 1 << standard.bit(rule.code)
+        indicators.append(
+            {
+                "name": catalogue[rule.code].name_vi,
+                "deprived": bool(assessment.deprivation_mask & bit),
+                "conflict": bool(assessment.conflict_mask & bit),
+                "missing": bool(assessment.missing_mask & bit),
+                "derived": bool(assessment.derivable_mask & bit),
+            }
+        )
+    return indicators
+
+
+def _change_text(model: Any, name: str, value: Any, catalogue: dict[str, Any]) -> str:
+    """A stored history value as a person reads it (indicator and cause codes by name, money in đồng)."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if name == "deprivations" and isinstance(value, list):
+        return ", ".join(catalogue[code].name_vi if code in catalogue else str(code) for code in value)
+    if name == "causes" and isinstance(value, list):
+        labels = dict(Cause.choices)
+        return ", ".join(str(labels.get(cause, cause)) for cause in value)
+    if name == "income_per_capita" and isinstance(value, int):
+        return format_vnd(value)
+    return format_change_value(model, name, value)
+
+
+def history_rows(events: list[HouseholdEvent], catalogue: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each event with its changes as (field key, label, old text, new text)."""
+    rows = []
+    for event in events:
+        model = Assessment if event.kind == EventKind.ASSESSED else Household
+        changes = []
+        for name, pair in (event.changes or {}).items():
+            old, new = (
+                (pair[0], pair[1]) if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
+            )
+            old_text = _change_text(model, name, old, catalogue)
+            new_text = _change_text(model, name, new, catalogue)
+            if old_text != new_text:  # e.g. the empty list of causes recorded with a new assessment
+                changes.append(
+                    {"field": name, "label": field_label(model, name), "old": old_text, "new": new_text}
+                )
+        rows.append({"event": event, "changes": changes})
+    return rows
 
 
 @login_required
@@ -30,30 +101,37 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             Prefetch(
                 "assessments",
                 queryset=Assessment.objects.select_related("review", "standard", "commune").order_by(
-                    "-assessed_on"
+                    "-assessed_on", "-id"
                 ),
             ),
-            Prefetch("events", queryset=HouseholdEvent.objects.order_by("-recorded_at", "-id")),
+            Prefetch(
+                "events",
+                queryset=HouseholdEvent.objects.select_related("person").order_by("-recorded_at", "-id"),
+            ),
         ),
     )
     catalogue = load_catalogue()
-    assessments = []
-    for assessment in household.assessments.all():
-        standard = assessment.standard.definition()
-        indicators = []
-        for rule in standard.indicators:
-            bit = 1 << standard.bit(rule.code)
-            indicators.append(
-                {
-                    "name": catalogue[rule.code].name_vi,
-                    "deprived": bool(assessment.deprivation_mask & bit),
-                    "conflict": bool(assessment.conflict_mask & bit),
-                    "missing": bool(assessment.missing_mask & bit),
-                    "derived": bool(assessment.derivable_mask & bit),
-                }
-            )
-        assessments.append({"assessment": assessment, "indicators": indicators})
+    stored = list(household.assessments.all())
+    assessments = [{"assessment": a, "indicators": _indicators(a, catalogue)} for a in stored]
+    latest = stored[0] if stored else None
     memberships = list(household.memberships.all())
+    events = list(household.events.all())
+    scope = scope_for(request.user)
+    active = household.status == HouseholdStatus.ACTIVE
+
+    try:
+        current = classify(household, current_basis(latest, timezone.localdate()))
+    except StandardError:
+        current = None
+    rerecord = None
+    if latest is not None:
+        try:
+            outcome = rerecord_outcome(household, latest)
+        except StandardError:  # the review's standard is no longer in the data files
+            outcome = None
+        if outcome is not None:
+            rerecord = {"outcome": outcome, "differs": not stored_matches(latest, outcome)}
+
     return render(
         request,
         "web/household_detail.html",
@@ -63,7 +141,13 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "past_members": [m for m in memberships if m.end_date is not None],
             "living_conditions": list(household.living_conditions.all()),
             "assessments": assessments,
-            "events": list(household.events.all()),
-            "scope": scope_for(request.user),
+            "latest": latest,
+            "current_class": current,
+            "rerecord": rerecord,
+            "history": history_rows(events, catalogue),
+            "scope": scope,
+            "can_edit": scope.can_edit and active,
+            "can_assess": scope.can_assess and active,
+            "stamp": {"version": household.version, "seen": max((e.pk for e in events), default=0)},
         },
     )

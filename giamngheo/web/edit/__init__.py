@@ -1,0 +1,1 @@
+"""Forms to create and edit households, members, living conditions and assessments; live classification."""

@@ -1,0 +1,202 @@
+"""Live classification: the engine run on the household's registry facts, with or without a form's changes.
+
+"Current" means: the household's facts today (`registry.facts.household_facts`: today's members and the latest
+living-conditions record), the income per person and the entered flags of the household's latest assessment,
+and the standard in force today. Nothing here writes: a form's changes are applied to the facts in memory
+only.
+
+With the household's memberships (persons selected) and living conditions prefetched, nothing here queries the
+database (`household_facts` reads the prefetched rows).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from giamngheo.engine.classify import Classification, classify_household
+from giamngheo.engine.facts import AreaType, HouseholdFacts
+from giamngheo.engine.standard import Standard, StandardError, get_standard, load_catalogue, standard_in_force
+from giamngheo.registry.facts import household_facts, living_conditions_facts, member_facts
+from giamngheo.registry.models import Household, LivingConditions, Person
+from giamngheo.registry.validation import LIVING_CONDITIONS_FIELDS
+from giamngheo.reviews.models import Assessment, Cause, PovertyClass
+
+
+def entered_flags(assessment: Assessment) -> dict[str, bool]:
+    """The deprivation flags the reviewer entered on an assessment, by indicator code."""
+    return {
+        code: bool(assessment.entered_mask >> item.bit & 1)
+        for code, item in load_catalogue().items()
+        if assessment.entered_known_mask >> item.bit & 1
+    }
+
+
+def causes_of(assessment: Assessment) -> list[int]:
+    """The causes of poverty recorded on an assessment (`Cause` values)."""
+    return [int(cause) for cause in Cause.values if assessment.causes_mask >> cause & 1]
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a classification is computed from, besides the registry facts."""
+
+    standard: Standard
+    on: date
+    income: int | None  # None: no assessment yet, so no income to classify with
+    entered: Mapping[str, bool] = field(default_factory=dict)
+    latest: Assessment | None = None
+
+
+def current_basis(latest: Assessment | None, today: date) -> Basis:
+    """Today, the standard in force today (else the latest assessment's), the latest assessment's income."""
+    try:
+        standard = standard_in_force(today)
+    except StandardError:
+        if latest is None:
+            raise
+        standard = get_standard(latest.standard_id)
+    if latest is None:
+        return Basis(standard=standard, on=today, income=None)
+    return Basis(
+        standard=standard,
+        on=today,
+        income=latest.income_per_capita,
+        entered=entered_flags(latest),
+        latest=latest,
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A classification as the page shows it."""
+
+    result: Classification
+    basis: Basis
+
+    @property
+    def has_income(self) -> bool:
+        return self.basis.income is not None
+
+    @property
+    def poverty_class(self) -> str:
+        return str(self.result.poverty_class)
+
+    @property
+    def class_label(self) -> str:
+        return str(PovertyClass(self.poverty_class).label)
+
+    @property
+    def deprived_names(self) -> list[str]:
+        return [outcome.name_vi for outcome in self.result.outcomes if outcome.deprived]
+
+    def same_as(self, other: Outcome) -> bool:
+        """Same class, deprivations and reasons (the explanation names the income line that applies)."""
+        return (
+            self.poverty_class == other.poverty_class
+            and self.result.deprivation_mask == other.result.deprivation_mask
+            and self.result.explanation == other.result.explanation
+            and self.has_income == other.has_income
+        )
+
+
+@dataclass
+class FactChanges:
+    """A form's changes, applied to the facts in memory (`facts_with`)."""
+
+    persons: dict[int, Mapping[str, Any]] = field(default_factory=dict)  # person id -> new attribute values
+    new_persons: list[tuple[Person, date]] = field(default_factory=list)  # (unsaved person, date of joining)
+    leaving: dict[int, date] = field(default_factory=dict)  # person id -> date of leaving
+    living_conditions: Mapping[str, Any] | None = None  # a new record's values, with recorded_on
+    area_type: str | None = None
+    is_agri: bool | None = None
+
+
+def _current_persons(household: Household, on: date, changes: FactChanges) -> list[Person]:
+    persons = []
+    memberships = sorted(household.memberships.all(), key=lambda m: (m.start_date, m.pk))
+    for membership in memberships:
+        if not membership.is_current_on(on):
+            continue
+        leaves = changes.leaving.get(membership.person_id)
+        if leaves is not None and leaves <= on:
+            continue
+        person = membership.person
+        if membership.person_id in changes.persons:
+            person = copy.copy(person)
+            for name, value in changes.persons[membership.person_id].items():
+                setattr(person, name, value)
+        persons.append(person)
+    persons.extend(person for person, start in changes.new_persons if start <= on)
+    return [person for person in persons if person.is_alive_on(on)]
+
+
+def _latest_record_date(household: Household, on: date) -> date | None:
+    dates = [r.recorded_on for r in household.living_conditions.all() if r.recorded_on <= on]
+    return max(dates, default=None)
+
+
+def facts_with(household: Household, basis: Basis, changes: FactChanges | None = None) -> HouseholdFacts:
+    """The household's facts on `basis.on`, with `changes` applied."""
+    changes = changes or FactChanges()
+    facts = household_facts(
+        household, on=basis.on, income_per_capita=basis.income or 0, entered=dict(basis.entered)
+    )
+    # The members again, person by person, so that a form's change to one person can be applied.
+    members = tuple(
+        member_facts(person, basis.on) for person in _current_persons(household, basis.on, changes)
+    )
+    facts = replace(facts, members=members)
+    record = changes.living_conditions
+    if (
+        record is not None
+        and isinstance(record.get("recorded_on"), date)
+        and record["recorded_on"] <= basis.on
+    ):
+        latest = _latest_record_date(household, basis.on)
+        if latest is None or record["recorded_on"] >= latest:
+            values = {name: record.get(name) for name in LIVING_CONDITIONS_FIELDS}
+            values["recorded_on"] = record["recorded_on"]
+            facts = replace(facts, **living_conditions_facts(values))
+    if changes.area_type in {area.value for area in AreaType}:
+        facts = replace(facts, area_type=AreaType(changes.area_type))
+    if changes.is_agri is not None:
+        facts = replace(facts, is_agri=changes.is_agri)
+    return facts
+
+
+def classify(household: Household, basis: Basis, changes: FactChanges | None = None) -> Outcome:
+    return Outcome(
+        result=classify_household(basis.standard, facts_with(household, basis, changes)), basis=basis
+    )
+
+
+def rerecord_outcome(household: Household, latest: Assessment) -> Outcome:
+    """What re-recording the latest assessment with today's registry would give: its review's standard, its
+    date, income and entered flags, the facts as the registry holds them now (what `assessment_record`
+    computes)."""
+    basis = Basis(
+        standard=get_standard(latest.review.standard_id),
+        on=latest.assessed_on,
+        income=latest.income_per_capita,
+        entered=entered_flags(latest),
+        latest=latest,
+    )
+    return classify(household, basis)
+
+
+def stored_matches(latest: Assessment, outcome: Outcome) -> bool:
+    return (
+        latest.poverty_class == outcome.poverty_class
+        and latest.deprivation_mask == outcome.result.deprivation_mask
+        and latest.standard_id == outcome.result.standard_id
+    )
+
+
+def living_record_values(record: LivingConditions | None) -> dict[str, Any]:
+    if record is None:
+        return {}
+    return {name: getattr(record, name) for name in LIVING_CONDITIONS_FIELDS}
