@@ -1,0 +1,108 @@
+"""Members through the API: adding a member, reading and editing a person, with the services' messages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from giamngheo.registry import services
+from giamngheo.registry.models import EventKind, HouseholdEvent, Person
+from tests.api.conftest import Api
+from tests.registry.factories import make_ethnicity, make_household
+
+pytestmark = pytest.mark.django_db
+
+
+def test_add_a_member(api: Api, personas: Any) -> None:
+    household = personas.kongchro_household
+    bana = make_ethnicity("Ba Na", code="13")
+    body = {
+        "full_name": "  Đinh   Thị Hoa ", "sex": "nu", "relationship": "child", "start_date": "2026-03-01",
+        "birth_date": "2026-03-01", "ethnicity_id": bana.pk, "has_health_insurance": True,
+    }  # fmt: skip
+    response = api.post("owner", f"/api/households/{household.pk}/members", body)
+    assert response.status_code == 201, response.json()
+    member = response.json()
+    assert member["full_name"] == "Đinh Thị Hoa" and member["ethnicity_name"] == "Ba Na"
+    assert member["household_id"] == household.pk and member["relationship"] == "child"
+    assert member["end_date"] is None and member["membership_id"]
+    event = HouseholdEvent.objects.filter(household=household).latest("id")
+    assert event.kind == EventKind.MEMBER_ADDED and event.actor == personas.owner
+    listed = api.get("owner", f"/api/households/{household.pk}/members").json()
+    assert {m["id"] for m in listed["items"]} == {household.head_id, member["id"]}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"citizen_id": "06408000123"}, "citizen_id", "12 chữ số"),
+        ({"citizen_id": "064080001234"}, "citizen_id", "đã được dùng"),
+        ({"birth_date": "2026-03-05"}, "birth_date", "sau ngày vào hộ"),
+        ({"relationship": "head"}, "relationship", ""),
+        ({"ethnicity_id": 999_999}, "ethnicity_id", "Không có dân tộc"),
+        ({"sex": "khac"}, "sex", "nam"),
+        ({"full_name": "   "}, "full_name", "không được để trống"),
+    ],
+)
+def test_bad_member_input(api: Api, personas: Any, changes: dict[str, Any], field: str, words: str) -> None:
+    household = personas.kongchro_household
+    body = {"full_name": "Y Mới", "sex": "nu", "relationship": "child", "start_date": "2026-03-01", **changes}
+    before = Person.objects.count()
+    response = api.post("owner", f"/api/households/{household.pk}/members", body)
+    assert response.status_code == 422
+    messages = response.json()["errors"][field]
+    assert messages and all(message for message in messages) and any(words in m for m in messages)
+    assert Person.objects.count() == before
+
+
+def test_read_and_edit_a_person(api: Api, personas: Any) -> None:
+    person_id = personas.kongchro_household.head_id
+    read = api.get("owner", f"/api/members/{person_id}").json()
+    assert read["id"] == person_id and read["full_name"] == "Đinh Văn Súy"
+    assert [m["household_code"] for m in read["memberships"]] == ["H-KONGCHRO"]
+    response = api.patch(
+        "owner", f"/api/members/{person_id}", {"work_status": "self_employed", "has_health_insurance": False}
+    )
+    assert response.status_code == 200, response.json()
+    assert (
+        response.json()["work_status"] == "self_employed" and response.json()["has_health_insurance"] is False
+    )
+    event = HouseholdEvent.objects.filter(person_id=person_id).latest("id")
+    assert event.kind == EventKind.MEMBER_UPDATED and event.actor == personas.owner
+    assert event.changes["work_status"] == [None, "self_employed"]
+    bad = api.patch("owner", f"/api/members/{person_id}", {"citizen_id": "12", "disabled": True})
+    assert bad.status_code == 422 and "12 chữ số" in bad.json()["errors"]["citizen_id"][0]
+    assert Person.objects.get(pk=person_id).disabled is False
+
+
+def test_a_person_who_moved_to_another_area_can_no_longer_be_edited(api: Api, personas: Any) -> None:
+    """The owner still reads the person's past membership, but may not change a record SRó now keeps."""
+    person = services.member_add(
+        household=personas.kongchro_household, full_name="Rơ Châm Hlang", sex="nu", relationship="child",
+        start_date=date(2021, 1, 1), actor=None,
+    )  # fmt: skip
+    services.member_transfer(
+        person=person, to_household=personas.sro_household, on=date(2026, 1, 1), actor=None
+    )
+    read = api.get("owner", f"/api/members/{person.pk}").json()
+    assert [m["household_code"] for m in read["memberships"]] == ["H-KONGCHRO"]  # the SRó one is not shown
+    refused = api.patch("owner", f"/api/members/{person.pk}", {"disabled": True})
+    assert refused.status_code == 403 and "Rơ Châm Hlang" in refused.json()["message"]
+    assert api.patch("peer", f"/api/members/{person.pk}", {"disabled": True}).status_code == 200
+
+
+def test_the_household_head_can_be_named_through_the_household(api: Api, personas: Any) -> None:
+    household = make_household(
+        commune=personas.units["new_commune"], code="H-HEAD", registered_on=date(2025, 8, 1),
+        members=[{"full_name": "A Chủ", "start_date": date(2025, 8, 1)},
+                 {"full_name": "B Vợ", "relationship": "spouse", "sex": "nu", "start_date": date(2025, 8, 1)}],
+    )  # fmt: skip
+    wife = household.memberships.get(relationship="spouse").person
+    response = api.patch("owner", f"/api/households/{household.pk}", {"expected_version": household.version,
+                                                                       "head_id": wife.pk})  # fmt: skip
+    assert response.status_code == 200, response.json()
+    assert response.json()["head_name"] == "B Vợ"
+    relationships = {m["full_name"]: m["relationship"] for m in response.json()["members"]}
+    assert relationships == {"A Chủ": "other", "B Vợ": "head"}
