@@ -1,3 +1,9 @@
-from django.urls import URLPattern
+"""The dashboard (app_name "web" comes from the including urls.py)."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from giamngheo.web import dashboard
+
+urlpatterns: list[URLPattern] = [
+    path("tong-quan/", dashboard.dashboard, name="dashboard"),
+]

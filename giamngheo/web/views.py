@@ -1,71 +1,112 @@
-"""Pages of the officer's workspace: the household list and the household page.
+"""Pages of the officer's workspace: the household list.
 
 Every page needs a signed-in user and reads households only through `giamngheo.accounts.access`, so an account sees
-its own area and gets the same 404 for a household that is missing or outside it.
+its own area and gets the same 404 for a household that is missing or outside it. The list's query and its
+performance notes are in `giamngheo.registry.selectors`; the filter choices offered here are limited to the
+account's area too (communes of its area that hold households it may read, villages of the chosen commune).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import OuterRef, Q, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from giamngheo.accounts.access import households_for
-from giamngheo.areas.models import AdminUnit
-from giamngheo.lib.text import fold
-from giamngheo.reviews.models import Assessment, PovertyClass
+from giamngheo.accounts.scope import scope_for
+from giamngheo.areas.models import AdminUnit, UnitLevel, Village
+from giamngheo.registry.models import HouseholdStatus
+from giamngheo.registry.selectors import HouseholdFilters, ethnicity_choices, household_page
+from giamngheo.reviews.models import PovertyClass
+from giamngheo.reviews.stats import area_label
 
-PAGE_SIZE = 50
+# The flag checkboxes: query parameter (Vietnamese, as the URLs are), the filter it sets, its label.
+FLAGS = (
+    ("nong_nghiep", "is_agri", _("Hộ làm nông, lâm, ngư, diêm nghiệp")),
+    ("co_cong", "has_meritorious_member", _("Có thành viên là người có công")),
+    ("khong_lao_dong", "no_working_capacity", _("Hộ không có khả năng lao động")),
+)
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
+def commune_choices(user: Any) -> list[AdminUnit]:
+    """Communes of the user's area that hold at least one household the user may read, by name."""
+    scope = scope_for(user)
+    units = AdminUnit.objects.filter(level=UnitLevel.COMMUNE)
+    if not scope.everything:
+        units = units.filter(pk__in=sorted(scope.stats_commune_ids))
+    held = households_for(user).filter(commune_id=OuterRef("pk"))
+    return list(units.filter(Exists(held)).order_by("name", "code"))
+
+
+def village_choices(user: Any, commune_id: int) -> list[Village]:
+    """Villages of `commune_id` within the user's area (a split legacy commune: only the villages it received)."""
+    scope = scope_for(user)
+    villages = Village.objects.filter(commune_id=commune_id)
+    if not scope.everything and commune_id not in scope.commune_ids:
+        villages = villages.filter(pk__in=sorted(scope.village_ids))
+    return list(villages.order_by("local_code", "name"))
+
+
+def _filters(params: QueryDict, villages: list[Village]) -> HouseholdFilters:
+    commune_id = _int_or_none(params.get("xa"))
+    village_id = _int_or_none(params.get("thon"))
+    ethnicity = params.get("dan_toc", "")
+    return HouseholdFilters(
+        query=params.get("q", "").strip()[:120],
+        commune_id=commune_id,
+        village_id=village_id if any(v.pk == village_id for v in villages) else None,
+        poverty_class=params.get("phan_loai", "") if params.get("phan_loai") in PovertyClass.values else "",
+        ethnicity=ethnicity if any(code == ethnicity for code, _name in ethnicity_choices()) else "",
+        status=params.get("tinh_trang", "") if params.get("tinh_trang") in HouseholdStatus.values else "",
+        **{flag: params.get(name) == "1" for name, flag, _label in FLAGS},
+    )
 
 
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    commune_id = request.GET.get("xa", "")
-    poverty_class = request.GET.get("phan_loai", "")
-
-    latest = Assessment.objects.filter(household=OuterRef("pk")).order_by("-assessed_on", "-id")
-    households = (
-        households_for(request.user)
-        .select_related("commune", "village", "head")
-        .annotate(
-            latest_class=Subquery(latest.values("poverty_class")[:1]),
-            latest_year=Subquery(latest.values("review__year")[:1]),
-            latest_count=Subquery(latest.values("deprivation_count")[:1]),
-        )
-        .order_by("code")
+    communes = commune_choices(request.user)
+    commune_id = _int_or_none(request.GET.get("xa"))
+    villages = (
+        village_choices(request.user, commune_id)
+        if commune_id is not None and any(c.pk == commune_id for c in communes)
+        else []
     )
-    if query:
-        folded = fold(query)
-        households = households.filter(
-            Q(code__icontains=query)
-            | Q(head__search_name__contains=folded)
-            | Q(memberships__person__citizen_id=query)
-            | Q(memberships__person__search_name__contains=folded)
-        ).distinct()
-    if commune_id.isdigit():
-        households = households.filter(commune_id=int(commune_id))
-    if poverty_class in PovertyClass.values:
-        households = households.filter(latest_class=poverty_class)
-
-    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("trang"))
-    communes = (
-        AdminUnit.objects.filter(households__in=households_for(request.user)).distinct().order_by("name")
+    filters = _filters(request.GET, villages)
+    page = household_page(
+        households_for(request.user), filters, number=_int_or_none(request.GET.get("trang")) or 1
     )
     params = request.GET.copy()
     params.pop("trang", None)
+    class_labels = dict(PovertyClass.choices)
     return render(
         request,
         "web/household_list.html",
         {
             "page": page,
-            "query": query,
-            "communes": communes,
-            "commune_id": commune_id,
-            "poverty_class": poverty_class,
+            "rows": [
+                (household, class_labels.get(getattr(household, "latest_class", None) or ""))
+                for household in page.households
+            ],
+            "filters": filters,
+            "communes": [(unit.pk, area_label(unit)) for unit in communes],
+            "villages": villages,
             "classes": PovertyClass.choices,
+            "ethnicities": ethnicity_choices(),
+            "statuses": HouseholdStatus.choices,
+            "flags": [(name, label, getattr(filters, flag)) for name, flag, label in FLAGS],
+            "more_filters": any(
+                getattr(filters, name)
+                for name in ("village_id", "ethnicity", "status", *(f for _p, f, _l in FLAGS))
+            ),
             "querystring": params.urlencode(),
         },
     )
