@@ -118,9 +118,20 @@ def _area_scope(role: str, unit: AdminUnit) -> Scope:
     inherited = inside - own
     successors: dict[int, set[int]] = {}
     defaults: dict[int, int] = {}
-    for predecessor, successor, is_default in UnitSuccession.objects.filter(
-        predecessor_id__in=inherited, successor__level=UnitLevel.COMMUNE
-    ).values_list("predecessor_id", "successor_id", "is_default"):
+    # Plain lookups rather than a join on the successor's level: without planner statistics SQLite would scan.
+    rows = list(
+        UnitSuccession.objects.filter(predecessor_id__in=inherited).values_list(
+            "predecessor_id", "successor_id", "is_default"
+        )
+    )
+    commune_successors = set(
+        AdminUnit.objects.filter(pk__in={row[1] for row in rows}, level=UnitLevel.COMMUNE).values_list(
+            "pk", flat=True
+        )
+    )
+    for predecessor, successor, is_default in rows:
+        if successor not in commune_successors:
+            continue
         successors.setdefault(predecessor, set()).add(successor)
         if is_default:
             defaults[predecessor] = successor

@@ -13,7 +13,7 @@ assessed in two periodic reviews of the same year, its latest assessment counts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from giamngheo.areas.models import AdminUnit
 from giamngheo.areas.selectors import commune_ids_within
 from giamngheo.lib.formatting import format_percent_vi, group_thousands, percent
-from giamngheo.reviews.models import Assessment, PovertyClass, ReviewKind
+from giamngheo.reviews.models import Assessment, PovertyClass, Review, ReviewKind
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,14 @@ class AreaStats:
         }
 
 
-def _periodic_assessments(year: int, commune_ids: Iterable[int]) -> Any:
+def periodic_assessments(
+    year: int, commune_ids: Iterable[int], review_ids: Sequence[int] | None = None
+) -> Any:
+    """The assessments counted for `year` in `commune_ids`: each household's latest one in the year's periodic
+    reviews. `review_ids` (those reviews, when the caller already has them) lets a year with a single periodic
+    review skip the "no later assessment" check, which is vacuous then (one assessment per household per review)."""
+    if review_ids is not None and len(review_ids) == 1:
+        return Assessment.objects.filter(review_id=review_ids[0], commune_id__in=sorted(commune_ids))
     same_year = Assessment.objects.filter(review__kind=ReviewKind.PERIODIC, review__year=year)
     later = same_year.filter(household=OuterRef("household")).filter(
         Q(assessed_on__gt=OuterRef("assessed_on"))
@@ -91,7 +98,8 @@ def _periodic_assessments(year: int, commune_ids: Iterable[int]) -> Any:
 
 
 def year_figures(year: int, commune_ids: Iterable[int]) -> YearFigures:
-    assessments = _periodic_assessments(year, list(commune_ids))
+    reviews = list(Review.objects.filter(kind=ReviewKind.PERIODIC, year=year).values_list("pk", flat=True))
+    assessments = periodic_assessments(year, list(commune_ids), reviews)
     counts = dict(
         assessments.values_list("poverty_class").annotate(n=Count("id")).values_list("poverty_class", "n")
     )

@@ -38,7 +38,7 @@ from giamngheo.areas.models import AdminUnit, UnitLevel
 from giamngheo.areas.selectors import ancestor_at, commune_ids_within, default_successor
 from giamngheo.lib.formatting import format_percent_vi, group_thousands, percent
 from giamngheo.reviews.models import Assessment, PovertyClass, Review, ReviewKind
-from giamngheo.reviews.stats import AreaStats, YearFigures, _periodic_assessments, area_label
+from giamngheo.reviews.stats import AreaStats, YearFigures, area_label, periodic_assessments
 
 
 def figures_from_counts(year: int, standards: Iterable[str], counts: dict[str, int]) -> YearFigures:
@@ -63,9 +63,7 @@ def figures_from_counts(year: int, standards: Iterable[str], counts: dict[str, i
 
 def _year_assessments(year: int, commune_ids: set[int], periodic_reviews: list[int]) -> QuerySet[Assessment]:
     """The assessments counted for `year` (see the module docstring for the single-review shortcut)."""
-    if len(periodic_reviews) == 1:
-        return Assessment.objects.filter(review_id=periodic_reviews[0], commune_id__in=sorted(commune_ids))
-    return _periodic_assessments(year, commune_ids)
+    return periodic_assessments(year, commune_ids, periodic_reviews)
 
 
 def commune_counts(

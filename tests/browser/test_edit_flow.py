@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_edit_a_member_and_see_the_class_explanation_and_history_change(page: Any, personas: Any) -> None:
     world = scenario(personas, code="H-TEST-77", head_name="Đinh Văn Hùng")
     sign_in(page, personas.owner.username, PASSWORD)
+    page.locator("header nav").get_by_role("link", name="Hộ gia đình", exact=True).click()
 
     page.fill("input[name=q]", "dinh van hung")
     page.keyboard.press("Enter")

@@ -12,6 +12,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_commune_officer_cannot_open_another_communes_household(page, personas) -> None:
     sign_in(page, personas.owner.username, PASSWORD)
+    assert page.url.endswith("/tong-quan/")  # the overview of the officer's area comes first
+    page.goto("/")
     assert page.locator("text=H-KONGCHRO").count() >= 1
     assert page.locator("text=H-SRO").count() == 0
 

@@ -125,5 +125,5 @@ def test_page_stays_within_a_fixed_number_of_queries(
     _grow(world, personas)
     url = reverse("web:household-detail", args=[world.household.pk])
     client.get(url)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get(url).status_code == 200
