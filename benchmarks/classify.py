@@ -34,72 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.dbsetup import configure_database, insert_rows  # noqa: E402  (needs ROOT on the path)
+
 BENCH_DB_NAME = "giamngheo_bench"
-
-
-def configure_database() -> str:
-    """Point Django at a fresh benchmark database; return a label for the report."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        base, _, _name = url.rpartition("/")
-        admin_url = url
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}"')
-            conn.execute(f'CREATE DATABASE "{BENCH_DB_NAME}"')
-        os.environ["DATABASE_URL"] = f"{base}/{BENCH_DB_NAME}"
-        return "postgresql"
-    path = ROOT / "var" / "bench.sqlite3"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    return "sqlite"
-
-
-def _converter(field, vendor: str):  # type: ignore[no-untyped-def]
-    """How one field's Python value is sent to the database (prepared once per field, not per cell)."""
-    from django.db import models
-
-    if isinstance(field, models.JSONField):
-        return json.dumps
-    if vendor == "sqlite" and isinstance(field, models.DateTimeField):
-        # Django stores aware datetimes on SQLite as naive UTC text.
-        return lambda v: None if v is None else v.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-    if vendor == "sqlite" and isinstance(field, models.DateField):
-        return lambda v: None if v is None else v.isoformat()
-    return None
-
-
-def insert_rows(model, rows: list[dict], *, chunk: int = 50_000) -> None:  # type: ignore[no-untyped-def]
-    """Insert plain dicts set-based (COPY on PostgreSQL, executemany on SQLite); model defaults fill the gaps."""
-    from django.db import connection
-
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(f'"{f.column}"' for f in fields)
-    defaults = [f.get_default() for f in fields]
-    converters = [_converter(f, connection.vendor) for f in fields]
-    names = [f.attname for f in fields]
-    table = model._meta.db_table
-
-    def values(row: dict) -> list[object]:
-        out = []
-        for name, default, convert in zip(names, defaults, converters, strict=True):
-            value = row.get(name, default)
-            out.append(convert(value) if convert is not None and value is not None else value)
-        return out
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(values(row))
-        else:
-            placeholders = ", ".join(["%s"] * len(fields))
-            sql = f'INSERT INTO "{table}" ({columns}) VALUES ({placeholders})'
-            for start in range(0, len(rows), chunk):
-                cursor.executemany(sql, [values(row) for row in rows[start : start + chunk]])
 
 
 def generate(households: int, seed: int) -> dict[str, object]:
@@ -224,7 +161,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print one line of JSON")
     args = parser.parse_args()
 
-    database = configure_database()
+    database = configure_database(BENCH_DB_NAME)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "giamngheo.settings")
     import django
 

@@ -2,7 +2,7 @@
 
     python benchmarks/list_pages.py [--households N] [--repeat K] [--json] [--reuse] [--no-analyze]
 
-Runs on SQLite by default (a fresh file var/bench-list.sqlite3), or on PostgreSQL when DATABASE_URL names one (the
+Runs on SQLite by default (a fresh file var/giamngheo_bench_list.sqlite3), or on PostgreSQL when DATABASE_URL names one (the
 script drops and creates its own database `giamngheo_bench_list` on that server, so the named database is never
 touched). `--reuse` keeps the database of an earlier run with the same number of households.
 
@@ -39,82 +39,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.dbsetup import configure_database, insert_rows  # noqa: E402  (needs ROOT on the path)
+
 BENCH_DB_NAME = "giamngheo_bench_list"
 TARGET_MS = 300.0
-
-
-def configure_database(*, reuse: bool) -> str:
-    """Point Django at the benchmark database (fresh unless `reuse`); return a label for the report."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        base, _, _name = url.rpartition("/")
-        with psycopg.connect(url, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB_NAME]).fetchone()
-            if not (reuse and exists):
-                conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}"')
-                conn.execute(f'CREATE DATABASE "{BENCH_DB_NAME}"')
-        os.environ["DATABASE_URL"] = f"{base}/{BENCH_DB_NAME}"
-        return "postgresql"
-    path = ROOT / "var" / "bench-list.sqlite3"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not reuse:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    return "sqlite"
-
-
-def _converter(field: Any, vendor: str) -> Any:
-    """How one field's Python value is sent to the database (as benchmarks/classify.py does)."""
-    from django.db import models
-
-    if isinstance(field, models.JSONField):
-        return json.dumps
-    if vendor == "sqlite" and isinstance(field, models.DateTimeField):
-        return lambda v: v.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-    if vendor == "sqlite" and isinstance(field, models.DateField):
-        return lambda v: v.isoformat()
-    return None
-
-
-def insert_rows(model: Any, rows: list[dict[str, Any]], *, chunk: int = 50_000) -> None:
-    """Insert plain dicts set-based (COPY on PostgreSQL, executemany on SQLite), like benchmarks/classify.py, but
-    keeping an `id` given in the rows (so related rows can point at rows not written yet); model defaults fill
-    the gaps. PostgreSQL's id sequence is then moved past the ids written."""
-    from django.db import connection
-
-    with_ids = bool(rows) and "id" in rows[0]
-    fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
-    columns = ", ".join(f'"{f.column}"' for f in fields)
-    defaults = [None if f.primary_key else f.get_default() for f in fields]
-    converters = [_converter(f, connection.vendor) for f in fields]
-    names = [f.attname for f in fields]
-    table = model._meta.db_table
-
-    def values(row: dict[str, Any]) -> list[object]:
-        out = []
-        for name, default, convert in zip(names, defaults, converters, strict=True):
-            value = row.get(name, default)
-            out.append(convert(value) if convert is not None and value is not None else value)
-        return out
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(values(row))
-            if with_ids:
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT MAX(id) FROM \"{table}\"))",
-                    [table],
-                )
-        else:
-            placeholders = ", ".join(["%s"] * len(fields))
-            sql = f'INSERT INTO "{table}" ({columns}) VALUES ({placeholders})'
-            for start in range(0, len(rows), chunk):
-                cursor.executemany(sql, [values(row) for row in rows[start : start + chunk]])
 
 
 def _facts_snapshot(rng: random.Random, members: list[dict[str, Any]]) -> dict[str, Any]:
@@ -416,7 +344,7 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    database = configure_database(reuse=args.reuse)
+    database = configure_database(BENCH_DB_NAME, reuse=args.reuse)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "giamngheo.settings")
     import django
 

@@ -13,7 +13,7 @@ assessed in two periodic reviews of the same year, its latest assessment counts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
@@ -104,13 +104,18 @@ def year_figures(year: int, commune_ids: Iterable[int]) -> YearFigures:
         assessments.values_list("poverty_class").annotate(n=Count("id")).values_list("poverty_class", "n")
     )
     standards = sorted(set(assessments.values_list("standard_id", flat=True).distinct()))
+    return figures_from_counts(year, standards, counts)
+
+
+def figures_from_counts(year: int, standards: Iterable[str], counts: Mapping[str, int]) -> YearFigures:
+    """`YearFigures` from household counts per class and the standards that produced them."""
     total = sum(counts.values())
     poor = counts.get(PovertyClass.POOR, 0)
     near_poor = counts.get(PovertyClass.NEAR_POOR, 0)
     middle = counts.get(PovertyClass.MIDDLE, 0)
     return YearFigures(
         year=year,
-        standard=", ".join(standards) or None,
+        standard=", ".join(sorted(set(standards))) or None,
         total_households=total,
         poor_households=poor,
         poverty_rate=percent(poor, total),

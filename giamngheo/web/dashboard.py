@@ -36,29 +36,15 @@ from giamngheo.accounts.access import unit_for_stats
 from giamngheo.accounts.scope import scope_for
 from giamngheo.areas.models import AdminUnit, UnitLevel
 from giamngheo.areas.selectors import ancestor_at, commune_ids_within, default_successor
-from giamngheo.lib.formatting import format_percent_vi, group_thousands, percent
+from giamngheo.lib.formatting import format_percent_vi, group_thousands
 from giamngheo.reviews.models import Assessment, PovertyClass, Review, ReviewKind
-from giamngheo.reviews.stats import AreaStats, YearFigures, area_label, periodic_assessments
-
-
-def figures_from_counts(year: int, standards: Iterable[str], counts: dict[str, int]) -> YearFigures:
-    """`YearFigures` from household counts per class, as `reviews.stats.year_figures` builds them."""
-    total = sum(counts.values())
-    poor = counts.get(PovertyClass.POOR, 0)
-    near_poor = counts.get(PovertyClass.NEAR_POOR, 0)
-    middle = counts.get(PovertyClass.MIDDLE, 0)
-    return YearFigures(
-        year=year,
-        standard=", ".join(sorted(set(standards))) or None,
-        total_households=total,
-        poor_households=poor,
-        poverty_rate=percent(poor, total),
-        near_poor_households=near_poor,
-        near_poor_rate=percent(near_poor, total),
-        middle_households=middle,
-        middle_rate=percent(middle, total),
-        multidimensional_poverty_rate=percent(poor + near_poor, total),
-    )
+from giamngheo.reviews.stats import (
+    AreaStats,
+    YearFigures,
+    area_label,
+    figures_from_counts,
+    periodic_assessments,
+)
 
 
 def _year_assessments(year: int, commune_ids: set[int], periodic_reviews: list[int]) -> QuerySet[Assessment]:
