@@ -8,6 +8,7 @@ facts and the entered flags, under the review's standard, and stores the explana
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -26,7 +27,10 @@ from giamngheo.api.schemas import (
     ReviewFilters,
     ReviewOut,
 )
+from giamngheo.api.schemas.common import stamp
 from giamngheo.areas.selectors import commune_ids_within
+from giamngheo.registry import concurrency as guard
+from giamngheo.registry.models import EventKind, Household
 from giamngheo.reviews.models import Assessment, Review
 from giamngheo.reviews.services import assessment_record
 
@@ -74,8 +78,16 @@ def assessment_create(
     if review is None:
         message = _("Không có đợt rà soát có id %(id)s.") % {"id": payload.review_id}
         raise ValidationError({"review_id": [message]})
-    existed = Assessment.objects.filter(review=review, household=household).exists()
-    assessment = assessment_record(
+    with transaction.atomic():
+        fresh = guard.lock(household)
+        guard.check(fresh, **stamp(payload), relevant=guard.of_kind(EventKind.ASSESSED))
+        existed = Assessment.objects.filter(review=review, household=fresh).exists()
+        assessment = _record(user, fresh, review, payload)
+    return Status(200 if existed else 201, _assessments().get(pk=assessment.pk))
+
+
+def _record(user: Any, household: Household, review: Review, payload: AssessmentCreate) -> Assessment:
+    return assessment_record(
         review=review,
         household=household,
         assessed_on=payload.assessed_on,
@@ -87,7 +99,6 @@ def assessment_create(
         reviewer_name=payload.reviewer_name,
         actor=user,
     )
-    return Status(200 if existed else 201, _assessments().get(pk=assessment.pk))
 
 
 @router.get(

@@ -2,7 +2,8 @@
 
 - 401: no valid token and no session; 403: visible but not yours to change (or a CSRF failure on a session);
 - 404: missing *or outside the caller's area* — the same body, so a probe learns nothing about other areas;
-- 409: a stale `expected_version` (the message lists what changed meanwhile, from `ConcurrentEditError`);
+- 409: a stale `expected_version` or `last_event_id` (the message lists what changed meanwhile, from
+  `ConcurrentEditError` or `registry.concurrency.StaleEditError`);
 - 422: input the schema or a service refused, each message naming the field.
 """
 
@@ -21,6 +22,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from giamngheo.registry.concurrency import StaleEditError
+from giamngheo.registry.history import merge_changes
 from giamngheo.registry.households import ConcurrentEditError
 
 logger = logging.getLogger(__name__)
@@ -164,6 +167,15 @@ def register(api: NinjaAPI) -> None:
         }
         return _json(api, request, 409, body)
 
+    def stale_edit(request: HttpRequest, exc: Any) -> HttpResponse:
+        body = {
+            "message": exc.messages[0],
+            "expected_version": exc.expected_version,
+            "current_version": exc.current_version,
+            "changes": merge_changes(exc.events),
+        }
+        return _json(api, request, 409, body)
+
     def invalid(request: HttpRequest, exc: Any) -> HttpResponse:
         if hasattr(exc, "error_dict"):
             errors = {
@@ -190,4 +202,5 @@ def register(api: NinjaAPI) -> None:
     api.add_exception_handler(PermissionDenied, forbidden)
     api.add_exception_handler(DjangoValidationError, invalid)
     api.add_exception_handler(ConcurrentEditError, concurrent_edit)
+    api.add_exception_handler(StaleEditError, stale_edit)
     api.add_exception_handler(NinjaValidationError, schema_invalid)

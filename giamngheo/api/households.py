@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
@@ -29,7 +30,7 @@ from giamngheo.api.schemas import (
     HouseholdUpdate,
 )
 from giamngheo.lib.text import fold
-from giamngheo.registry.models import Household, LivingConditions, Membership
+from giamngheo.registry.models import Household, HouseholdEvent, LivingConditions, Membership
 from giamngheo.registry.services import household_register, household_update
 from giamngheo.reviews.models import Assessment
 
@@ -102,10 +103,13 @@ def household_list(request: HttpRequest, filters: Query[HouseholdFilters]) -> An
 
 def household_with_details(user: Any, pk: int) -> Household:
     """One household for `HouseholdDetail`, in the caller's area: a fixed number of queries whatever its size."""
+    last_event = HouseholdEvent.objects.filter(household=OuterRef("pk")).order_by("-id")
     return household_for_read(
         user,
         pk,
-        with_latest_assessment(Household.objects.all()).prefetch_related(
+        with_latest_assessment(Household.objects.all())
+        .annotate(last_event_id=Coalesce(Subquery(last_event.values("id")[:1]), 0))
+        .prefetch_related(
             Prefetch(
                 "memberships",
                 queryset=Membership.objects.select_related("person", "person__ethnicity").order_by(

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -23,6 +24,8 @@ from giamngheo.api.households import READ_ERRORS, WRITE_ERRORS, HouseholdId
 from giamngheo.api.lookups import ethnicity_by_id
 from giamngheo.api.pagination import Page
 from giamngheo.api.schemas import MAX_ID, MemberCreate, MemberFilters, MemberOut, MemberUpdate, PersonOut
+from giamngheo.api.schemas.common import STAMP_FIELDS, stamp
+from giamngheo.registry import concurrency as guard
 from giamngheo.registry.models import Membership, Person
 from giamngheo.registry.services import member_add, member_update
 
@@ -60,13 +63,16 @@ def member_list(request: HttpRequest, filters: Query[MemberFilters], household_i
 def member_create(request: HttpRequest, payload: MemberCreate, household_id: int = HouseholdId) -> Any:
     user = current_user(request)
     household = household_for_edit(user, household_id)
-    values = payload.model_dump(exclude={"ethnicity_id"})
-    person = member_add(
-        household=household,
-        actor=user,
-        ethnicity=ethnicity_by_id("ethnicity_id", payload.ethnicity_id),
-        **values,
-    )
+    values = payload.model_dump(exclude={"ethnicity_id", *STAMP_FIELDS})
+    with transaction.atomic():
+        fresh = guard.lock(household)
+        guard.check(fresh, **stamp(payload), relevant=guard.household_saved)
+        person = member_add(
+            household=fresh,
+            actor=user,
+            ethnicity=ethnicity_by_id("ethnicity_id", payload.ethnicity_id),
+            **values,
+        )
     membership = (
         _memberships().filter(person=person, household=household).order_by("-start_date", "-id").first()
     )
@@ -118,9 +124,14 @@ def member_edit(request: HttpRequest, payload: MemberUpdate, person_id: int = Pe
                 _("Nhân khẩu «%(name)s» không thuộc hộ nào trong địa bàn của bạn vào ngày %(day)s.")
                 % {"name": person.full_name, "day": on.strftime("%d/%m/%Y")}
             ) from exc
-    changes = payload.model_dump(exclude_unset=True, exclude={"on", "ethnicity_id"})
+    changes = payload.model_dump(exclude_unset=True, exclude={"on", "ethnicity_id", *STAMP_FIELDS})
     if "ethnicity_id" in payload.model_fields_set:
         changes["ethnicity"] = ethnicity_by_id("ethnicity_id", payload.ethnicity_id)
-    member_update(person=person, actor=user, on=on, **changes)
+    with transaction.atomic():
+        # The same lock order as member_update: the person, then the household.
+        list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk"))
+        if household_id is not None:
+            guard.check(guard.lock_id(household_id), **stamp(payload), relevant=guard.concerning(person))
+        member_update(person=person, actor=user, on=on, **changes)
     person.refresh_from_db()
     return person_out(user, person)

@@ -4,7 +4,7 @@ enums, yes/no/unknown, records chosen from lists limited to the user's area).
 The registry and review services validate and save; `apply_service_errors` puts their Vietnamese messages back
 next to the field they name. Every form that edits an existing household carries the household's `version` and
 the id of the last history entry the user saw (`seen`), so that a save made from a stale page is refused
-(`giamngheo.web.edit.guard`).
+(`giamngheo.registry.concurrency`).
 """
 
 from __future__ import annotations

@@ -106,3 +106,43 @@ def test_the_household_head_can_be_named_through_the_household(api: Api, persona
     assert response.json()["head_name"] == "B Vợ"
     relationships = {m["full_name"]: m["relationship"] for m in response.json()["members"]}
     assert relationships == {"A Chủ": "other", "B Vợ": "head"}
+
+
+def test_two_clients_editing_the_same_member_never_overwrite_each_other(api: Api, personas: Any) -> None:
+    """Both read the household, both edit its head: the second edit, based on a stale copy, is refused (409) with
+    what changed; an edit of another member from the same stale copy still goes through."""
+    household = personas.kongchro_household
+    other = services.member_add(
+        household=household, full_name="Đinh Thị Mai", sex="nu", relationship="child",
+        start_date=date(2020, 1, 1), actor=None,
+    )  # fmt: skip
+    seen = api.get("owner", f"/api/households/{household.pk}").json()
+    stamp = {"expected_version": seen["version"], "last_event_id": seen["last_event_id"]}
+    first = api.patch("owner", f"/api/members/{household.head_id}", {**stamp, "has_health_insurance": True})
+    assert first.status_code == 200, first.json()
+    second = api.patch("admin", f"/api/members/{household.head_id}", {**stamp, "has_health_insurance": False})
+    assert second.status_code == 409
+    body = second.json()
+    assert "đã được" in body["message"] and "bảo hiểm y tế" in body["message"].lower()
+    assert body["changes"]["has_health_insurance"][1] is True
+    assert Person.objects.get(pk=household.head_id).has_health_insurance is True
+    # The head's edit does not concern the other member (it did not change the household itself).
+    third = api.patch("admin", f"/api/members/{other.pk}", {**stamp, "disabled": True})
+    assert third.status_code == 200, third.json()
+
+
+def test_a_stale_household_version_refuses_adding_a_member(api: Api, personas: Any) -> None:
+    household = personas.kongchro_household
+    seen = api.get("owner", f"/api/households/{household.pk}").json()
+    services.household_update(
+        household=household, actor=personas.admin, expected_version=seen["version"], is_agri=True
+    )
+    body = {
+        "full_name": "Y Mới", "sex": "nu", "relationship": "child", "start_date": "2026-03-01",
+        "expected_version": seen["version"],
+    }  # fmt: skip
+    before = Person.objects.count()
+    response = api.post("owner", f"/api/households/{household.pk}/members", body)
+    assert response.status_code == 409
+    assert response.json()["current_version"] == seen["version"] + 1
+    assert Person.objects.count() == before

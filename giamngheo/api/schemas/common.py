@@ -45,3 +45,24 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Text = Annotated[str, AfterValidator(_plain_text)]
 Money = Annotated[int, Field(ge=0, le=MAX_MONEY)]
 Day = Annotated[date, BeforeValidator(_iso_day)]
+
+
+class Stamp(Input):
+    """What the client saw, for the stale-copy check (both optional; a part not sent is not checked)."""
+
+    expected_version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = Field(
+        None, description="Phiên bản hộ khi bạn bắt đầu sửa (trường version của hộ); đã đổi → 409"
+    )
+    last_event_id: Annotated[int, Field(ge=0, le=2**62)] | None = Field(
+        None,
+        description="Mục lịch sử cuối cùng bạn đã thấy (trường last_event_id của hộ); "
+        "có thay đổi liên quan sau đó → 409",
+    )
+
+
+STAMP_FIELDS = frozenset(Stamp.model_fields)
+
+
+def stamp(payload: Stamp) -> dict[str, int | None]:
+    """The stale-copy check's arguments (`registry.concurrency.check`) from a payload."""
+    return {"version": payload.expected_version, "seen": payload.last_event_id}

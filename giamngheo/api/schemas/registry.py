@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from django.utils import timezone
 from ninja import Field, Schema
 
-from giamngheo.api.schemas.common import Day, Id, Input, Text
+from giamngheo.api.schemas.common import Day, Id, Input, Stamp, Text
 from giamngheo.api.schemas.reviews import AssessmentItem
 from giamngheo.api.schemas.units import UnitRef
 from giamngheo.registry.models import (
@@ -177,6 +177,7 @@ class HouseholdDetail(HouseholdItem):
     prefetched (`households.household_with_details`)."""
 
     closed_reason: ClosedReason | Literal[""]
+    last_event_id: int = Field(description="Mục lịch sử mới nhất của hộ; gửi lại khi sửa thành viên, phiếu")
     members: list[MemberOut] = Field(description="Thành viên hiện tại")
     living_conditions: LivingConditionsOut | None = Field(description="Điều kiện sống ghi nhận gần nhất")
     assessments: list[AssessmentItem] = Field(description="Các lần rà soát, mới nhất trước")
@@ -223,7 +224,7 @@ class HouseholdUpdate(Input):
     no_working_capacity: bool | None = None
 
 
-class MemberCreate(Input):
+class MemberCreate(Stamp):
     full_name: Annotated[Text, Field(max_length=200)]
     sex: Sex
     relationship: Relationship
@@ -244,7 +245,7 @@ class MemberCreate(Input):
     has_meritorious_service: bool = False
 
 
-class MemberUpdate(Input):
+class MemberUpdate(Stamp):
     """Only the fields sent are changed."""
 
     on: Day | None = Field(None, description="Ngày thay đổi (mặc định hôm nay)")

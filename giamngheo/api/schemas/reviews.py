@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from giamngheo.api.schemas.common import Day, Id, Input, Money, Text
+from giamngheo.api.schemas.common import Day, Id, Money, Stamp, Text
 from giamngheo.api.schemas.units import UnitRef
 from giamngheo.areas.models import UnitLevel
 from giamngheo.engine.standard import StandardError, get_standard, load_catalogue
@@ -101,7 +101,7 @@ class AssessmentDetail(AssessmentItem):
         return explanation_for(obj)
 
 
-class AssessmentCreate(Input):
+class AssessmentCreate(Stamp):
     review_id: Id = Field(description="Đợt rà soát có địa bàn gồm xã của hộ")
     assessed_on: Day
     income_per_capita: Money = Field(description="Đồng/người/tháng")

@@ -22,7 +22,7 @@ from giamngheo.engine.standard import StandardError, get_standard, load_catalogu
 from giamngheo.registry.models import EventKind, Household
 from giamngheo.reviews.models import Assessment, Review
 from giamngheo.reviews.services import assessment_record
-from giamngheo.web.edit import guard
+from giamngheo.registry import concurrency as guard
 from giamngheo.web.edit.classification import Basis, Outcome, causes_of, classify, entered_flags
 from giamngheo.web.edit.common import (
     assessable,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from giamngheo.registry import services
 from giamngheo.registry.models import EventKind, Household, Membership, Person
-from giamngheo.web.edit import guard
+from giamngheo.registry import concurrency as guard
 from giamngheo.web.edit.classification import FactChanges, living_record_values
 from giamngheo.web.edit.common import (
     current_membership,

@@ -1,10 +1,10 @@
-"""Optimistic concurrency for the edit forms: two officers editing the same household never silently overwrite
-each other.
+"""Optimistic concurrency for edits of a household, its members, living conditions and assessments: two officers
+(in the browser or through the API) never silently overwrite each other.
 
-Every edit form carries what its user saw: the household's `version` and the id of the household's last
-history entry (`seen`). `household_update` refuses a stale version itself (`ConcurrentEditError`). The member,
+Every edit carries what its user saw: the household's `version` and the id of the household's last history
+entry (`seen`; the API calls it `last_event_id`). `household_update` refuses a stale version itself (`ConcurrentEditError`). The member,
 living-conditions and assessment services take no version (and a member edit does not move the household's
-version), so before calling them a view locks the household row and calls `refuse_if_stale`: when the
+version), so before calling them a view or an API endpoint locks the household row and calls `refuse_if_stale`: when the
 household's version moved on, or a history entry written since `seen` touches what the form edits (the same
 member, a living-conditions record, an assessment), the save is refused with a message listing who changed
 what, old → new. The lock is held until the service's transaction ends, so the check and the save cannot be
@@ -29,9 +29,25 @@ Relevant = Callable[[HouseholdEvent], bool]
 class StaleEditError(ValidationError):
     """The household changed after the form was opened in a way that concerns this form."""
 
-    def __init__(self, household: Household, events: Sequence[HouseholdEvent]) -> None:
+    def __init__(
+        self, household: Household, events: Sequence[HouseholdEvent], *, expected_version: int
+    ) -> None:
         self.events = list(events)
+        self.expected_version = expected_version
+        self.current_version = household.version
         super().__init__(stale_message(household, self.events), code="concurrent_edit")
+
+
+def check(household: Household, *, version: int | None, seen: int | None, relevant: Relevant) -> None:
+    """`refuse_if_stale` with what an API client sent: either part may be missing (not checked then)."""
+    if version is None and seen is None:
+        return
+    refuse_if_stale(
+        household,
+        version=household.version if version is None else version,
+        seen=seen if seen is not None else (last_event_id(household)),
+        relevant=relevant,
+    )
 
 
 def last_event_id(household: Household) -> int:
@@ -42,6 +58,10 @@ def last_event_id(household: Household) -> int:
 def lock(household: Household) -> Household:
     """Lock the household row for the current transaction; the fresh row (its current version)."""
     return Household.objects.select_for_update().get(pk=household.pk)
+
+
+def lock_id(household_id: int) -> Household:
+    return Household.objects.select_for_update().get(pk=household_id)
 
 
 def any_change(event: HouseholdEvent) -> bool:
@@ -71,7 +91,7 @@ def refuse_if_stale(household: Household, *, version: int, seen: int, relevant: 
     )
     concerned = [event for event in since if relevant(event)]
     if concerned or household.version != version:
-        raise StaleEditError(household, concerned or since)
+        raise StaleEditError(household, concerned or since, expected_version=version)
 
 
 def stale_message(household: Household, events: Sequence[HouseholdEvent]) -> str:
