@@ -22,3 +22,8 @@ def test_switching_to_english_translates_the_pages(client: Client) -> None:
     assert 'lang="en"' in page
     client.post(reverse("set_language"), {"language": "vi", "next": reverse("login")})
     assert "Tên đăng nhập" in client.get(reverse("login")).content.decode()
+
+
+def test_the_browsers_language_alone_does_not_switch_to_english(client: Client) -> None:
+    page = client.get(reverse("login"), headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert "Tên đăng nhập" in page and 'lang="vi"' in page
