@@ -19,10 +19,10 @@ from django.views.decorators.http import require_POST
 
 from giamngheo.accounts.access import household_for_assess
 from giamngheo.engine.standard import StandardError, get_standard, load_catalogue, standard_in_force
+from giamngheo.registry import concurrency as guard
 from giamngheo.registry.models import EventKind, Household
 from giamngheo.reviews.models import Assessment, Review
 from giamngheo.reviews.services import assessment_record
-from giamngheo.registry import concurrency as guard
 from giamngheo.web.edit.classification import Basis, Outcome, causes_of, classify, entered_flags
 from giamngheo.web.edit.common import (
     assessable,

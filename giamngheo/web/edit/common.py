@@ -28,9 +28,9 @@ from giamngheo.accounts.access import household_for_assess, household_for_edit
 from giamngheo.accounts.scope import Scope
 from giamngheo.areas.models import AdminUnit, UnitLevel, valid_on_q
 from giamngheo.engine.standard import StandardError
+from giamngheo.registry import concurrency as guard
 from giamngheo.registry.models import Household, LivingConditions, Membership
 from giamngheo.reviews.models import Assessment, Review
-from giamngheo.registry import concurrency as guard
 from giamngheo.web.edit.classification import FactChanges, Outcome, classify, current_basis
 from giamngheo.web.forms import StampedForm, WorkspaceForm, apply_service_errors
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from giamngheo.registry import concurrency as guard
 from giamngheo.registry import services
 from giamngheo.registry.models import EventKind, Household, Membership, Person
-from giamngheo.registry import concurrency as guard
 from giamngheo.web.edit.classification import FactChanges, living_record_values
 from giamngheo.web.edit.common import (
     current_membership,
