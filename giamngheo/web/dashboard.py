@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.access import unit_for_stats
 from giamngheo.accounts.scope import scope_for
-from giamngheo.areas.models import AdminUnit, UnitLevel
+from giamngheo.areas.models import AdminUnit, UnitLevel, UnitSuccession, Village
 from giamngheo.areas.selectors import ancestor_at, commune_ids_within, default_successor
 from giamngheo.lib.formatting import format_percent_vi, group_thousands
 from giamngheo.reviews.models import Assessment, PovertyClass, Review, ReviewKind
@@ -53,24 +53,63 @@ def _year_assessments(year: int, commune_ids: set[int], periodic_reviews: list[i
 
 
 def commune_counts(
-    year: int, commune_ids: set[int], periodic_reviews: list[int]
+    year: int, commune_ids: set[int], periodic_reviews: list[int], *, today_holder: TodayHolder | None = None
 ) -> dict[int, tuple[set[str], dict[str, int]]]:
-    """{commune id: (standards, {class: households})} for `year`, in one query grouped by commune."""
+    """{commune id: (standards, {class: households})} for `year`, in one query grouped by commune (and by village
+    when `today_holder` regroups the rows into the communes that hold them today)."""
     classes = (PovertyClass.POOR, PovertyClass.NEAR_POOR, PovertyClass.MIDDLE, PovertyClass.NOT_POOR)
+    keys = ("commune_id", "village_id") if today_holder is not None else ("commune_id",)
     rows = (
         _year_assessments(year, commune_ids, periodic_reviews)
         .order_by()
-        .values("commune_id", "standard_id")
+        .values(*keys, "standard_id")
         .annotate(**{value: Count("id", filter=Q(poverty_class=value)) for value in classes})
-        .values_list("commune_id", "standard_id", *classes)
+        .values_list(*keys, "standard_id", *classes)
     )
     found: dict[int, tuple[set[str], dict[str, int]]] = {}
-    for commune_id, standard_id, *numbers in rows:
+    for row in rows:
+        place, (standard_id, *numbers) = row[: len(keys)], row[len(keys) :]
+        commune_id = place[0] if today_holder is None else today_holder(place[0], place[1])
+        if commune_id is None:
+            continue
         standards, counts = found.setdefault(commune_id, (set(), {}))
         standards.add(standard_id)
         for value, number in zip(classes, numbers, strict=True):
             counts[value] = counts.get(value, 0) + number
     return found
+
+
+class TodayHolder:
+    """The commune of `unit` that holds a (commune, village) today, or None when that territory went elsewhere.
+
+    The rule of `areas.selectors.village_commune_on` and of the account scope: a commune still valid holds itself;
+    a legacy commune's village goes to its `Village.new_commune` when set, otherwise to the commune's default
+    successor. Loaded in two queries for all the communes of an area, then answered from memory."""
+
+    def __init__(self, unit: AdminUnit, commune_ids: set[int], today: date) -> None:
+        units = AdminUnit.objects.in_bulk(commune_ids)
+        self.valid = {pk for pk, commune in units.items() if commune.is_valid_on(today)}
+        self.successor = dict(
+            UnitSuccession.objects.filter(
+                predecessor_id__in=set(units) - self.valid, is_default=True
+            ).values_list("predecessor_id", "successor_id")
+        )
+        self.village_holder = dict(
+            Village.objects.filter(
+                commune_id__in=set(units) - self.valid, new_commune__isnull=False
+            ).values_list("pk", "new_commune_id")
+        )
+        self.inside = {pk for pk in self.valid if pk == unit.pk or units[pk].parent_id == unit.pk}
+
+    def __call__(self, commune_id: int, village_id: int | None) -> int | None:
+        holder: int | None
+        if commune_id in self.valid:
+            holder = commune_id
+        elif village_id is not None and village_id in self.village_holder:
+            holder = self.village_holder[village_id]
+        else:
+            holder = self.successor.get(commune_id)
+        return holder if holder in self.inside else None
 
 
 @dataclass(frozen=True)
@@ -125,12 +164,19 @@ def _number(value: Any) -> float | None:
 
 
 def build_dashboard(
-    unit: AdminUnit, *, year: int | None = None, commune_ids: set[int] | None = None
+    unit: AdminUnit,
+    *,
+    year: int | None = None,
+    commune_ids: set[int] | None = None,
+    by_today: bool = False,
+    today: date | None = None,
 ) -> Dashboard:
     """Figures of `unit` (already checked against the user's area) for `year`, by default the latest year with a
     periodic review in it. A fixed number of queries: the communes of the unit, the reviews with assessments in
     them, the periodic reviews of the two years, one grouped aggregate per year, the communes' rows and the
-    latest review's assessment count. `commune_ids`: `commune_ids_within(unit)` when the caller has it."""
+    latest review's assessment count. `commune_ids`: `commune_ids_within(unit)` when the caller has it.
+    `by_today`: one row per commune of `unit` as it is today (a post-2025 unit), the assessments' legacy communes
+    regrouped into them (`TodayHolder`); territory of a legacy commune that went to another unit is left out."""
     commune_ids = commune_ids_within(unit) if commune_ids is None else commune_ids
     if not commune_ids:
         return Dashboard(unit=unit)
@@ -149,8 +195,13 @@ def build_dashboard(
         .values_list("year", "pk")
     ):
         periodic[review_year].append(review_id)
-    current = commune_counts(year, commune_ids, periodic[year])
-    previous = commune_counts(year - 1, commune_ids, periodic[year - 1]) if year - 1 in years else {}
+    holder = TodayHolder(unit, commune_ids, today or timezone.localdate()) if by_today else None
+    current = commune_counts(year, commune_ids, periodic[year], today_holder=holder)
+    previous = (
+        commune_counts(year - 1, commune_ids, periodic[year - 1], today_holder=holder)
+        if year - 1 in years
+        else {}
+    )
     units = AdminUnit.objects.in_bulk(set(current) | set(previous))
     rows = []
     for commune_id in sorted(units, key=lambda pk: (units[pk].code, units[pk].valid_from or date.min, pk)):
@@ -193,6 +244,8 @@ def _sum_figures(year: int, parts: Iterable[tuple[set[str], dict[str, int]]]) ->
 
 
 # The page ----------------------------------------------------------------------------------------------------
+
+BY_TODAY = "hien-nay"  # ?theo=hien-nay: rows by today's communes
 
 
 def province_choices(today: date) -> list[AdminUnit]:
@@ -277,10 +330,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     unit = requested or home
     raw_year = request.GET.get("nam", "")
     year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else None
+    # A post-2025 unit can be read by the communes the assessments were made in (the default: the units of the
+    # time, legacy ones labelled) or regrouped into its communes of today.
+    today = timezone.localdate()
+    can_regroup = unit is not None and unit.valid_from is not None and unit.level != UnitLevel.DISTRICT
+    by_today = can_regroup and request.GET.get("theo") == BY_TODAY
     board = Dashboard(unit=None)
     if unit is not None:
         communes = home_communes if requested is None else None
-        board = build_dashboard(unit, year=year, commune_ids=communes)
+        board = build_dashboard(unit, year=year, commune_ids=communes, by_today=by_today, today=today)
     return render(
         request,
         "web/dashboard.html",
@@ -294,5 +352,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "total_row": figures_row(_("Toàn địa bàn"), board.totals) if board.totals is not None else None,
             "previous_year": board.totals.previous.year if board.totals and board.totals.previous else None,
             "chart": board.chart() if board.communes else None,
+            "can_regroup": can_regroup,
+            "by_today": by_today,
+            "by_today_value": BY_TODAY,
         },
     )

@@ -19,7 +19,7 @@ from giamngheo.areas.models import AdminUnit, UnitSuccession
 from giamngheo.registry import services as registry
 from giamngheo.registry.bulk import HouseholdRow
 from giamngheo.reviews import services as reviews
-from giamngheo.reviews.models import Review
+from giamngheo.reviews.models import Assessment, Review
 from giamngheo.reviews.stats import area_stats
 from giamngheo.web.dashboard import build_dashboard
 from tests.registry.factories import LEGACY_END, REFORM, make_commune
@@ -296,4 +296,56 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
         assert response.status_code == 200
         counts.append(len(queries))
         assert len(commune_rows(response.content.decode())) >= 2 + communes
+    assert counts[0] == counts[1]
+
+
+def test_a_new_area_can_be_read_by_its_communes_of_today(client: Client, reviewed: Any) -> None:
+    """Province staff of new province 52: by default the communes the assessments were made in (legacy, labelled);
+    with ?theo=hien-nay the same households regrouped into today's communes, with the same totals."""
+    by_time = get(client, reviewed.province, dashboard_url()).content.decode()
+    by_today = get(client, reviewed.province, dashboard_url(theo="hien-nay")).content.decode()
+    assert commune_rows(by_time) == [TOWN, SRO, YANG_TRUNG]
+    assert commune_rows(by_today) == ["Xã Kông Chro (mã 23824)", SRO]
+    assert "đơn vị trước 01/07/2025" in by_time and "đơn vị trước 01/07/2025" not in by_today
+
+    def totals(page: str) -> str:
+        return page.split('class="total-row"')[1].split("</tr>")[0]
+
+    assert totals(by_time) == totals(by_today)
+    data = chart_data(by_today)
+    assert data["communes"] == ["Kông Chro", "SRó"] and data["total"][0] == 11  # town 8 + Yang Trung 3
+
+
+def test_a_split_commune_is_regrouped_village_by_village(client: Client, reviewed: Any) -> None:
+    """The town was split: its village Tơ Mơ went to new SRó (`Village.new_commune`), the rest to new Kông Chro
+    (the default successor). Three of the town's 2023 households lived in that village."""
+    village = reviewed.kongchro_village
+    village.new_commune = reviewed.units["new_sro"]
+    village.save()
+    UnitSuccession.objects.create(
+        predecessor=reviewed.units["town"],
+        successor=reviewed.units["new_sro"],
+        effective_on=REFORM,
+        is_default=False,
+    )
+    in_village = Assessment.objects.filter(review__year=2023, commune=reviewed.units["town"]).order_by("pk")[
+        :3
+    ]
+    Assessment.objects.filter(pk__in=[a.pk for a in in_village]).update(village=village)
+    page = get(client, reviewed.province, dashboard_url(theo="hien-nay")).content.decode()
+    data = chart_data(page)
+    assert dict(zip(data["communes"], data["total"], strict=True)) == {"Kông Chro": 11 - 3, "SRó": 4 + 3}
+
+
+def test_regrouping_by_todays_communes_runs_a_fixed_number_of_queries(
+    client: Client, reviewed: Any, django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(reviewed.province)
+    counts = []
+    for communes in (2, 12):
+        _grow(reviewed, communes)
+        with django_assert_max_num_queries(MAX_QUERIES + 3), CaptureQueriesContext(connection) as queries:
+            response = client.get(dashboard_url(theo="hien-nay"))
+        assert response.status_code == 200
+        counts.append(len(queries))
     assert counts[0] == counts[1]
