@@ -12,7 +12,7 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -130,6 +130,33 @@ def current_outcome(household: Household, latest: Assessment | None) -> Outcome 
         return classify(household, current_basis(latest, local_today()))
     except StandardError:
         return None
+
+
+def household_form_page(
+    request: HttpRequest,
+    household: Household,
+    form: WorkspaceForm,
+    *,
+    title: str,
+    url_name: str,
+    url_args: Sequence[Any],
+    changes: Callable[[], FactChanges],
+    **options: Any,
+) -> HttpResponse:
+    """`form_page` for a form that changes `household`: it posts to `url_name`, previews at `url_name`-preview,
+    and shows the household's classification today beside it (and, once sent, what `changes()` would give)."""
+    return form_page(
+        request,
+        household,
+        form,
+        title=title,
+        action_url=reverse(url_name, args=list(url_args)),
+        preview_url=reverse(f"{url_name}-preview", args=list(url_args)),
+        current=current_outcome(household, latest_assessment(household)),
+        changes=changes() if form.is_bound else None,
+        status=status_for(form),
+        **options,
+    )
 
 
 def form_page(

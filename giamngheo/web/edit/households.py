@@ -19,12 +19,11 @@ from giamngheo.registry import services
 from giamngheo.registry.models import Household, Person, Relationship
 from giamngheo.web.edit.classification import FactChanges
 from giamngheo.web.edit.common import (
-    current_outcome,
     detail_url,
     editable,
     editable_communes,
     form_page,
-    latest_assessment,
+    household_form_page,
     local_today,
     preview_changes,
     run_service,
@@ -156,16 +155,14 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if run_service(form, save):
             messages.success(request, _("Đã lưu thông tin hộ %(code)s.") % {"code": household.code})
             return redirect(detail_url(household))
-    return form_page(
+    return household_form_page(
         request,
         household,
         form,
         title=_("Sửa thông tin hộ %(code)s") % {"code": household.code},
-        action_url=reverse("web:household-edit", args=[household.pk]),
-        preview_url=reverse("web:household-edit-preview", args=[household.pk]),
-        current=current_outcome(household, latest_assessment(household)),
-        changes=_household_changes(form) if form.is_bound else None,
-        status=status_for(form),
+        url_name="web:household-edit",
+        url_args=[household.pk],
+        changes=lambda: _household_changes(form),
     )
 
 

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,17 +18,14 @@ from giamngheo.registry.models import EventKind, Household, Membership, Person
 from giamngheo.web.edit.classification import FactChanges, living_record_values
 from giamngheo.web.edit.common import (
     current_membership,
-    current_outcome,
     detail_url,
     editable,
-    form_page,
-    latest_assessment,
+    household_form_page,
     local_today,
     preview_changes,
     run_service,
     stamp,
     stamp_values,
-    status_for,
 )
 from giamngheo.web.forms import (
     LivingConditionsForm,
@@ -79,16 +75,14 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"name": form.cleaned_data["full_name"], "code": household.code},
             )
             return redirect(detail_url(household, "thanh-vien"))
-    return form_page(
+    return household_form_page(
         request,
         household,
         form,
         title=_("Thêm thành viên vào hộ %(code)s") % {"code": household.code},
-        action_url=reverse("web:member-add", args=[household.pk]),
-        preview_url=reverse("web:member-add-preview", args=[household.pk]),
-        current=current_outcome(household, latest_assessment(household)),
-        changes=_added(form) if form.is_bound else None,
-        status=status_for(form),
+        url_name="web:member-add",
+        url_args=[household.pk],
+        changes=lambda: _added(form),
     )
 
 
@@ -135,17 +129,15 @@ def member_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
         if run_service(form, save):
             messages.success(request, _("Đã lưu thông tin «%(name)s».") % {"name": person.full_name})
             return redirect(detail_url(household, "thanh-vien"))
-    return form_page(
+    return household_form_page(
         request,
         household,
         form,
         title=_("Sửa thông tin «%(name)s» (hộ %(code)s)")
         % {"name": person.full_name, "code": household.code},
-        action_url=reverse("web:member-edit", args=[household.pk, person.pk]),
-        preview_url=reverse("web:member-edit-preview", args=[household.pk, person.pk]),
-        current=current_outcome(household, latest_assessment(household)),
-        changes=_edited(form, membership) if form.is_bound else None,
-        status=status_for(form),
+        url_name="web:member-edit",
+        url_args=[household.pk, person.pk],
+        changes=lambda: _edited(form, membership),
     )
 
 
@@ -192,17 +184,15 @@ def member_leave(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
         if run_service(form, save):
             messages.success(request, _("Đã ghi nhận «%(name)s» rời hộ.") % {"name": person.full_name})
             return redirect(detail_url(household, "thanh-vien"))
-    return form_page(
+    return household_form_page(
         request,
         household,
         form,
         title=_("«%(name)s» rời hộ %(code)s") % {"name": person.full_name, "code": household.code},
-        action_url=reverse("web:member-leave", args=[household.pk, person.pk]),
-        preview_url=reverse("web:member-leave-preview", args=[household.pk, person.pk]),
-        current=current_outcome(household, latest_assessment(household)),
-        changes=_leaving(form, membership) if form.is_bound else None,
+        url_name="web:member-leave",
+        url_args=[household.pk, person.pk],
+        changes=lambda: _leaving(form, membership),
         submit_label=_("Ghi nhận rời hộ"),
-        status=status_for(form),
     )
 
 
@@ -256,7 +246,7 @@ def living_conditions(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("Đã ghi nhận điều kiện sống của hộ %(code)s.") % {"code": household.code}
             )
             return redirect(detail_url(household, "dieu-kien-song"))
-    return form_page(
+    return household_form_page(
         request,
         household,
         form,
@@ -265,11 +255,9 @@ def living_conditions(request: HttpRequest, pk: int) -> HttpResponse:
             "Mỗi lần ghi nhận là một bản ghi mới theo ngày; "
             "ghi lại trong cùng một ngày thì sửa bản ghi ngày đó."
         ),
-        action_url=reverse("web:living-conditions", args=[household.pk]),
-        preview_url=reverse("web:living-conditions-preview", args=[household.pk]),
-        current=current_outcome(household, latest_assessment(household)),
-        changes=_recorded(form) if form.is_bound else None,
-        status=status_for(form),
+        url_name="web:living-conditions",
+        url_args=[household.pk],
+        changes=lambda: _recorded(form),
     )
 
 
