@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -375,6 +375,27 @@ def _fresh_households(households: Iterable[Household]) -> dict[int, Household]:
     return fresh
 
 
+def _change_head(
+    household: Household, head: Person | None, changes: Changes, changed: dict[int, Household], now: datetime
+) -> int:
+    """Make `head` the household's head (None: no head), recording head old → new in `changes` and the household
+    in `changed` for the one bulk update; the household's new version."""
+    changes["head"] = [json_value(household.head), json_value(head)]
+    household.head = head
+    household.version += 1
+    household.updated_at = now
+    changed[household.pk] = household
+    return household.version
+
+
+def _member_row_prefix(number: int, household: Household, name: str) -> str:
+    return _("Dòng %(number)s (hộ %(code)s, %(name)s)") % {
+        "number": number,
+        "code": household.code,
+        "name": name,
+    }
+
+
 def members_bulk_add(
     items: Sequence[tuple[Household, MemberRow]], *, actor: Any, actor_name: str | None = None
 ) -> list[Person]:
@@ -393,11 +414,7 @@ def members_bulk_add(
         built_rows: list[tuple[Household, Person, Membership]] = []
         for number, (given, row) in enumerate(items, start=1):
             household = fresh[given.pk]
-            prefix = _("Dòng %(number)s (hộ %(code)s, %(name)s)") % {
-                "number": number,
-                "code": household.code,
-                "name": row.full_name,
-            }
+            prefix = _member_row_prefix(number, household, row.full_name)
             built = members.build(household, row, prefix)
             if built is None:
                 continue
@@ -419,11 +436,7 @@ def members_bulk_add(
             changes = builders.member_added_changes(person, membership)
             version = None
             if builders.is_head(membership.relationship) and household.head_id != person.pk:
-                changes["head"] = [json_value(household.head), json_value(person)]
-                household.head = person
-                household.version += 1
-                version = household.version
-                changed[household.pk] = household
+                version = _change_head(household, person, changes, changed, now)
             events.append(
                 context.event(
                     household,
@@ -434,8 +447,6 @@ def members_bulk_add(
                     household_version=version,
                 )
             )
-        for household in changed.values():
-            household.updated_at = now
         update_rows(Household, list(changed.values()), ["head", "version", "updated_at"])
         insert_rows(HouseholdEvent, events)
         for given, _row in items:  # the callers' instances see the new head and version
@@ -536,11 +547,7 @@ def members_bulk_leave(rows: Sequence[MemberLeaveRow], *, actor: Any, actor_name
             if membership.pk in seen:
                 add(problems, "membership", _("Thành viên xuất hiện hai lần trong dữ liệu nhập."))
             seen.add(membership.pk)
-            prefix = _("Dòng %(number)s (hộ %(code)s, %(name)s)") % {
-                "number": number,
-                "code": membership.household.code,
-                "name": membership.person.full_name,
-            }
+            prefix = _member_row_prefix(number, membership.household, membership.person.full_name)
             errors.extend(row_messages(prefix, problems))
         _raise(errors)
         events = []
@@ -558,12 +565,7 @@ def members_bulk_leave(rows: Sequence[MemberLeaveRow], *, actor: Any, actor_name
                 persons.append(person)
             version = None
             if household.head_id == person.pk:
-                changes["head"] = [json_value(person), None]
-                household.head = None
-                household.version += 1
-                household.updated_at = context.recorded_at
-                version = household.version
-                changed[household.pk] = household
+                version = _change_head(household, None, changes, changed, context.recorded_at)
             events.append(
                 context.event(
                     household,

@@ -146,18 +146,33 @@ def household_register(
         today=today_local(),
     )
     with transaction.atomic():
-        if "code" not in problems and Household.objects.filter(code=household.code).exists():
-            add(problems, "code", _("Mã hộ «%(code)s» đã có trong sổ hộ.") % {"code": household.code})
-        raise_if_any(problems)
-        household.save()
-        context.event(
-            household,
-            EventKind.CREATED,
-            occurred_on=registered_on,
-            changes=builders.household_created_changes(household),
-            household_version=household.version,
-        ).save()
+        _save_new(context, household, problems, on=registered_on)
     return household
+
+
+def _save_new(
+    context: EventContext,
+    household: Household,
+    problems: Problems,
+    *,
+    on: date,
+    field: str = "code",
+    note: str = "",
+) -> None:
+    """Save a newly built household with its CREATED event, once its code is known to be free (a taken code is
+    reported on `field`) and `problems` is empty."""
+    if field not in problems and Household.objects.filter(code=household.code).exists():
+        add(problems, field, _("Mã hộ «%(code)s» đã có trong sổ hộ.") % {"code": household.code})
+    raise_if_any(problems)
+    household.save()
+    context.event(
+        household,
+        EventKind.CREATED,
+        occurred_on=on,
+        changes=builders.household_created_changes(household),
+        household_version=household.version,
+        note=note,
+    ).save()
 
 
 def household_update(
@@ -436,18 +451,7 @@ def household_split(
         )
         for name, messages in new_problems.items():
             problems.setdefault("new_code" if name == "code" else name, []).extend(messages)
-        if "new_code" not in problems and Household.objects.filter(code=new.code).exists():
-            add(problems, "new_code", _("Mã hộ «%(code)s» đã có trong sổ hộ.") % {"code": new.code})
-        raise_if_any(problems)
-        new.save()
-        context.event(
-            new,
-            EventKind.CREATED,
-            occurred_on=on,
-            changes=builders.household_created_changes(new),
-            household_version=new.version,
-            note=f"Tách từ hộ {household.code}",
-        ).save()
+        _save_new(context, new, problems, on=on, field="new_code", note=f"Tách từ hộ {household.code}")
         events = [
             end_membership(
                 context, current[p.pk], on, MembershipEnd.HOUSEHOLD_SPLIT, note=f"Tách sang hộ {new.code}"
