@@ -84,5 +84,18 @@ def assessment_for_read(user: Any, pk: Any) -> Assessment:
 def unit_for_stats(user: Any, unit: AdminUnit) -> AdminUnit:
     """`unit` when the user may read its figures; otherwise the same 404 as a unit that does not exist."""
     if not scope_for(user).covers_unit(unit):
-        raise Http404(_("Không tìm thấy đơn vị hành chính."))
+        raise unit_not_found()
     return unit
+
+
+def unit_communes_for_stats(user: Any, unit: AdminUnit) -> set[int]:
+    """The communes within `unit` (`commune_ids_within`) when the user may read its figures; otherwise the same
+    404 as a unit that does not exist."""
+    communes = scope_for(user).communes_readable(unit)
+    if communes is None:
+        raise unit_not_found()
+    return communes
+
+
+def unit_not_found() -> Http404:
+    return Http404(_("Không tìm thấy đơn vị hành chính."))

@@ -72,15 +72,16 @@ class Scope:
             )
         return condition
 
-    def covers_commune(self, commune_id: int) -> bool:
-        return self.everything or commune_id in self.stats_commune_ids
-
     def covers_unit(self, unit: AdminUnit) -> bool:
         """May read figures of `unit` (a commune, district or province): every commune of it is in scope."""
-        if self.everything:
-            return True
+        return self.everything or self.communes_readable(unit) is not None
+
+    def communes_readable(self, unit: AdminUnit) -> set[int] | None:
+        """`commune_ids_within(unit)` when the account may read the figures of `unit`, else None."""
         inside = commune_ids_within(unit)
-        return bool(inside) and inside <= self.stats_commune_ids
+        if self.everything or (inside and inside <= self.stats_commune_ids):
+            return inside
+        return None
 
 
 NOTHING = Scope(role=None)

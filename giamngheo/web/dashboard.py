@@ -4,7 +4,7 @@ total, with the change from the previous year, a chart and the latest review.
 Whose area (access rule, giamngheo.accounts): an administrator chooses among the provinces; province staff see
 their province, a commune officer or viewer their commune — a new (post-2025) commune with the legacy communes that
 map into it. Another unit can be asked with `?area=<id>` (drilling into a commune of the table); a unit outside
-the account's area is the same 404 as a unit that does not exist (`access.unit_for_stats`).
+the account's area is the same 404 as a unit that does not exist (`access.unit_communes_for_stats`).
 
 Figures follow `reviews.stats` exactly: the households of year Y are the assessments of the periodic reviews of
 year Y whose commune lies within the area (`areas.selectors.commune_ids_within`), one per household, with the same
@@ -27,12 +27,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from giamngheo.accounts.access import unit_for_stats
+from giamngheo.accounts.access import unit_communes_for_stats, unit_not_found
 from giamngheo.accounts.scope import scope_for
 from giamngheo.areas.models import AdminUnit, UnitLevel, UnitSuccession, Village
 from giamngheo.areas.selectors import ancestor_at, commune_ids_within, default_successor
@@ -270,14 +270,15 @@ def _default_province(choices: list[AdminUnit]) -> AdminUnit | None:
     return choices[0] if choices else None
 
 
-def _requested_unit(request: HttpRequest) -> AdminUnit | None:
+def _requested_unit(request: HttpRequest) -> tuple[AdminUnit, set[int]] | None:
+    """The unit asked with `?area=` and its communes, or None; 404 when it is missing or not the user's."""
     raw = request.GET.get("area", "").strip()
     if not raw:
         return None
     unit = AdminUnit.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
     if unit is None:
-        raise Http404(_("Không tìm thấy đơn vị hành chính."))
-    return unit_for_stats(request.user, unit)
+        raise unit_not_found()
+    return unit, unit_communes_for_stats(request.user, unit)
 
 
 def _signed(value: int | Decimal | None, *, percent_points: bool = False) -> str:
@@ -322,12 +323,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if scope.everything:
         home = _default_province(choices)
     elif scope.unit is not None:
-        # `scope.covers_unit(scope.unit)`, keeping the communes for the figures. Only a village reviewer's own
-        # commune can fall outside: its area is the communes of its villages.
-        home_communes = commune_ids_within(scope.unit)
-        if home_communes and home_communes <= scope.stats_commune_ids:
+        # Only a village reviewer's own commune can fall outside: its area is the communes of its villages.
+        home_communes = scope.communes_readable(scope.unit)
+        if home_communes is not None:
             home = scope.unit
-    unit = requested or home
+    unit = requested[0] if requested is not None else home
     raw_year = request.GET.get("nam", "")
     year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else None
     # A post-2025 unit can be read by the communes the assessments were made in (the default: the units of the
@@ -337,7 +337,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     by_today = can_regroup and request.GET.get("theo") == BY_TODAY
     board = Dashboard(unit=None)
     if unit is not None:
-        communes = home_communes if requested is None else None
+        communes = home_communes if requested is None else requested[1]
         board = build_dashboard(unit, year=year, commune_ids=communes, by_today=by_today, today=today)
     return render(
         request,
