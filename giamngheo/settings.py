@@ -117,7 +117,7 @@ TEMPLATES = [
 
 _default_sqlite = f"sqlite:///{DATA_DIR / 'giamngheo.sqlite3'}"
 DATABASE_URL = env_str("DATABASE_URL", _default_sqlite)
-if DATABASE_URL == _default_sqlite:
+if _default_sqlite == DATABASE_URL:
     # SQLite creates the file, not its folder: on a fresh clone var/ does not exist yet.
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 0))}
