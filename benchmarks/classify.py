@@ -46,7 +46,7 @@ def generate(households: int, seed: int) -> dict[str, object]:
     from giamngheo.engine.standard import get_standard
     from giamngheo.registry.models import Household
     from giamngheo.reviews.models import Assessment, Review
-    from giamngheo.reviews.services import ensure_standard_row
+    from giamngheo.standards.services import ensure_standard_row
 
     rng = random.Random(seed)
     standard = get_standard("ND07-2021")
@@ -170,7 +170,7 @@ def main() -> int:
 
     from giamngheo.areas.loader import load_units
     from giamngheo.reviews.models import Review
-    from giamngheo.reviews.services import aggregate_by_commune, assessments_classify
+    from giamngheo.reviews.reclassify import aggregate_by_commune, assessments_classify
 
     log = (lambda *a: None) if args.json else (lambda *a: print(*a, flush=True))
     t0 = time.perf_counter()

@@ -98,7 +98,7 @@ def generate(households: int, seed: int) -> dict[str, Any]:
     from giamngheo.registry.ethnicities import ethnicities_sync
     from giamngheo.registry.models import Ethnicity, Household, Membership, Person
     from giamngheo.reviews.models import Assessment, Review
-    from giamngheo.reviews.services import ensure_standard_row
+    from giamngheo.standards.services import ensure_standard_row
 
     rng = random.Random(seed)
     ethnicities_sync()

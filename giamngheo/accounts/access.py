@@ -15,9 +15,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.scope import scope_for
-from giamngheo.areas.models import AdminUnit
-from giamngheo.registry.models import Household, Person
-from giamngheo.reviews.models import Assessment
+from giamngheo.areas.models import AdminUnit, UnitSuccession
+from giamngheo.registry.models import Household, Membership, Person
+from giamngheo.reviews.models import Assessment, Review
 
 
 def not_found() -> Http404:
@@ -35,6 +35,48 @@ def assessments_for(user: Any, queryset: QuerySet[Assessment] | None = None) -> 
     return queryset.filter(scope_for(user).households_q("household__"))
 
 
+def reviews_for(user: Any) -> QuerySet[Review]:
+    """Review rounds whose area overlaps the user's: rounds of a commune of the area (legacy ones included, and the
+    communes that took a legacy one over), or of the district or province holding one. None for an unbound
+    account."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Review.objects.all()
+    communes = sorted(scope.stats_commune_ids)
+    if not communes:
+        return Review.objects.none()
+    # A legacy commune's territory is also reviewed through the communes that took it over in 2025.
+    successors = set(
+        UnitSuccession.objects.filter(predecessor_id__in=communes).values_list("successor_id", flat=True)
+    )
+    units: set[int] = set(communes) | successors
+    for parent, grandparent in AdminUnit.objects.filter(pk__in=sorted(units)).values_list(
+        "parent_id", "parent__parent_id"
+    ):
+        units.update(unit for unit in (parent, grandparent) if unit is not None)
+    return Review.objects.filter(area_id__in=sorted(units))
+
+
+def reviews_covering(user: Any, household: Household) -> QuerySet[Review]:
+    """The rounds of `reviews_for(user)` whose area covers the household's commune: the commune itself, its
+    district or province, or, after the 2025 reform, a commune that took it over and that commune's province.
+    Newest first."""
+    commune = household.commune
+    ids = {commune.pk, commune.parent_id}
+    if commune.parent is not None:
+        ids.add(commune.parent.parent_id)
+    for successor, parent, grandparent in AdminUnit.objects.filter(
+        predecessions__predecessor=commune
+    ).values_list("pk", "parent_id", "parent__parent_id"):
+        ids |= {successor, parent, grandparent}
+    return (
+        reviews_for(user)
+        .filter(area_id__in=sorted(i for i in ids if i is not None))
+        .select_related("area", "standard")
+        .order_by("-year", "-reference_date", "-pk")
+    )
+
+
 def persons_for(user: Any, queryset: QuerySet[Person] | None = None) -> QuerySet[Person]:
     """People who are or were members of a household the user may read."""
     queryset = Person.objects.all() if queryset is None else queryset
@@ -43,6 +85,15 @@ def persons_for(user: Any, queryset: QuerySet[Person] | None = None) -> QuerySet
         return queryset
     return queryset.filter(
         pk__in=Household.objects.filter(scope.households_q()).values("memberships__person_id")
+    )
+
+
+def memberships_for(user: Any, person: Person) -> QuerySet[Membership]:
+    """The memberships of `person` in households the user may read, oldest first, with the household."""
+    return (
+        Membership.objects.filter(person=person, household__in=households_for(user))
+        .select_related("household")
+        .order_by("start_date", "id")
     )
 
 
@@ -76,7 +127,7 @@ def person_for_read(user: Any, pk: Any) -> Person:
 
 def assessment_for_read(user: Any, pk: Any) -> Assessment:
     try:
-        return assessments_for(user).get(pk=int(pk))
+        return assessments_for(user).select_related("review").get(pk=int(pk))
     except (Assessment.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(_("Không tìm thấy phiếu rà soát.")) from exc
 

@@ -8,17 +8,21 @@ facts and the entered flags, under the review's standard, and stores the explana
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
-from giamngheo.accounts.access import assessment_for_read, household_for_assess, household_for_read
+from giamngheo.accounts.access import (
+    assessment_for_read,
+    household_for_assess,
+    household_for_read,
+    reviews_for,
+)
 from giamngheo.api.auth import current_user
 from giamngheo.api.households import READ_ERRORS, WRITE_ERRORS, HouseholdId
 from giamngheo.api.pagination import Page
+from giamngheo.api.preconditions import seen_for_write, tag
 from giamngheo.api.schemas import (
     MAX_ID,
     AssessmentCreate,
@@ -27,20 +31,16 @@ from giamngheo.api.schemas import (
     ReviewFilters,
     ReviewOut,
 )
-from giamngheo.api.schemas.common import stamp
 from giamngheo.areas.selectors import commune_ids_within
-from giamngheo.registry import concurrency as guard
-from giamngheo.registry.models import EventKind, Household
+from giamngheo.registry.concurrency import Seen
+from giamngheo.registry.models import Household
 from giamngheo.reviews.models import Assessment, Review
+from giamngheo.reviews.selectors import assessments_of
 from giamngheo.reviews.services import assessment_record
 
 router = Router(tags=["Rà soát"])
 
 AssessmentId = Path(..., ge=1, le=MAX_ID, description="id của phiếu rà soát")
-
-
-def _assessments() -> QuerySet[Assessment]:
-    return Assessment.objects.select_related("review")
 
 
 @router.get(
@@ -49,9 +49,10 @@ def _assessments() -> QuerySet[Assessment]:
     summary="Các lần rà soát của một hộ, mới nhất trước",
 )
 @paginate(Page)
-def assessment_list(request: HttpRequest, household_id: int = HouseholdId) -> Any:
+def assessment_list(request: HttpRequest, response: HttpResponse, household_id: int = HouseholdId) -> Any:
     household = household_for_read(current_user(request), household_id)
-    return _assessments().filter(household=household).order_by("-assessed_on", "-id")
+    tag(response, household)
+    return assessments_of(household)
 
 
 @router.get(
@@ -60,36 +61,37 @@ def assessment_list(request: HttpRequest, household_id: int = HouseholdId) -> An
     summary="Một phiếu rà soát: phân loại, các chỉ số và lời giải thích",
 )
 def assessment_get(request: HttpRequest, assessment_id: int = AssessmentId) -> Any:
-    assessment = assessment_for_read(current_user(request), assessment_id)
-    return _assessments().get(pk=assessment.pk)
+    return assessment_for_read(current_user(request), assessment_id)
 
 
 @router.post(
     "/households/{household_id}/assessments",
     response={200: AssessmentDetail, 201: AssessmentDetail, **WRITE_ERRORS},
-    summary="Ghi phiếu rà soát của hộ trong một đợt rà soát (ghi lại nếu đã có: 200)",
+    summary="Ghi phiếu rà soát của hộ trong một đợt rà soát (ghi lại nếu đã có: 200); cần If-Match",
 )
 def assessment_create(
-    request: HttpRequest, payload: AssessmentCreate, household_id: int = HouseholdId
+    request: HttpRequest, response: HttpResponse, payload: AssessmentCreate, household_id: int = HouseholdId
 ) -> Any:
     user = current_user(request)
     household = household_for_assess(user, household_id)
-    review = Review.objects.select_related("area").filter(pk=payload.review_id).first()
+    seen = seen_for_write(request, payload)
+    review = reviews_for(user).filter(pk=payload.review_id).first()
     if review is None:
-        message = _("Không có đợt rà soát có id %(id)s.") % {"id": payload.review_id}
+        message = _("Không có đợt rà soát có id %(id)s trong địa bàn của bạn.") % {"id": payload.review_id}
         raise ValidationError({"review_id": [message]})
-    with transaction.atomic():
-        fresh = guard.lock(household)
-        guard.check(fresh, **stamp(payload), relevant=guard.of_kind(EventKind.ASSESSED))
-        existed = Assessment.objects.filter(review=review, household=fresh).exists()
-        assessment = _record(user, fresh, review, payload)
-    return Status(200 if existed else 201, _assessments().get(pk=assessment.pk))
+    existed = assessments_of(household).filter(review=review).exists()
+    assessment = _record(user, household, review, payload, seen)
+    tag(response, household)
+    return Status(200 if existed else 201, assessment_for_read(user, assessment.pk))
 
 
-def _record(user: Any, household: Household, review: Review, payload: AssessmentCreate) -> Assessment:
+def _record(
+    user: Any, household: Household, review: Review, payload: AssessmentCreate, seen: Seen
+) -> Assessment:
     return assessment_record(
         review=review,
         household=household,
+        seen=seen,
         assessed_on=payload.assessed_on,
         income_per_capita=payload.income_per_capita,
         entered=payload.entered,
@@ -104,11 +106,11 @@ def _record(user: Any, household: Household, review: Review, payload: Assessment
 @router.get(
     "/reviews",
     response={200: list[ReviewOut], **READ_ERRORS},
-    summary="Các đợt rà soát (để chọn review_id khi ghi phiếu)",
+    summary="Các đợt rà soát trong địa bàn của bạn (để chọn review_id khi ghi phiếu)",
 )
 @paginate(Page)
 def review_list(request: HttpRequest, filters: Query[ReviewFilters]) -> Any:
-    reviews = Review.objects.select_related("area")
+    reviews = reviews_for(current_user(request)).select_related("area")
     if filters.year is not None:
         reviews = reviews.filter(year=filters.year)
     if filters.kind is not None:

@@ -2,8 +2,9 @@
 
 - 401: no valid token and no session; 403: visible but not yours to change (or a CSRF failure on a session);
 - 404: missing *or outside the caller's area* — the same body, so a probe learns nothing about other areas;
-- 409: a stale `expected_version` or `last_event_id` (the message lists what changed meanwhile, from
-  `ConcurrentEditError` or `registry.concurrency.StaleEditError`);
+- 409: stale `expected_version` / `last_event_id` in the body, 412: a stale `If-Match` (both list what changed
+  meanwhile, from `registry.concurrency.StaleCopyError`); 428: a write that says nothing of what it saw
+  (`api.preconditions`);
 - 422: input the schema or a service refused, each message naming the field.
 """
 
@@ -22,9 +23,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from giamngheo.registry.concurrency import StaleEditError
-from giamngheo.registry.history import merge_changes
-from giamngheo.registry.households import ConcurrentEditError
+from giamngheo.api.preconditions import LocalizedHttpError, stale_status
+from giamngheo.registry.concurrency import StaleCopyError
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ def input_errors(errors: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
 
 def register(api: NinjaAPI) -> None:
     """Install the handlers on `api` (replacing ninja's English defaults). Ninja looks a handler up by the
-    exception's class (most specific first), so `ConcurrentEditError` wins over Django's `ValidationError`."""
+    exception's class (most specific first), so `StaleCopyError` wins over Django's `ValidationError`."""
 
     def unauthenticated(request: HttpRequest, exc: Any) -> HttpResponse:
         if request.headers.get("Authorization"):
@@ -156,25 +156,18 @@ def register(api: NinjaAPI) -> None:
             403: _("Thiếu hoặc sai mã CSRF: gửi mã trong tiêu đề X-CSRFToken, hoặc dùng mã API."),
             429: _("Quá nhiều yêu cầu; hãy thử lại sau."),
         }
-        return _json(api, request, exc.status_code, {"message": messages.get(exc.status_code, str(exc))})
+        own = isinstance(exc, LocalizedHttpError)
+        message = str(exc) if own else messages.get(exc.status_code, str(exc))
+        return _json(api, request, exc.status_code, {"message": message})
 
-    def concurrent_edit(request: HttpRequest, exc: Any) -> HttpResponse:
+    def stale_copy(request: HttpRequest, exc: Any) -> HttpResponse:
         body = {
             "message": exc.messages[0],
             "expected_version": exc.expected_version,
             "current_version": exc.current_version,
-            "changes": exc.changes_since,
+            "changes": exc.changes,
         }
-        return _json(api, request, 409, body)
-
-    def stale_edit(request: HttpRequest, exc: Any) -> HttpResponse:
-        body = {
-            "message": exc.messages[0],
-            "expected_version": exc.expected_version,
-            "current_version": exc.current_version,
-            "changes": merge_changes(exc.events),
-        }
-        return _json(api, request, 409, body)
+        return _json(api, request, stale_status(request), body)
 
     def invalid(request: HttpRequest, exc: Any) -> HttpResponse:
         if hasattr(exc, "error_dict"):
@@ -201,6 +194,5 @@ def register(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(PermissionDenied, forbidden)
     api.add_exception_handler(DjangoValidationError, invalid)
-    api.add_exception_handler(ConcurrentEditError, concurrent_edit)
-    api.add_exception_handler(StaleEditError, stale_edit)
+    api.add_exception_handler(StaleCopyError, stale_copy)
     api.add_exception_handler(NinjaValidationError, schema_invalid)

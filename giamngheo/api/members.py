@@ -9,33 +9,34 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
 
-from giamngheo.accounts.access import household_for_edit, household_for_read, households_for, person_for_read
+from giamngheo.accounts.access import (
+    household_for_edit,
+    household_for_read,
+    households_for,
+    memberships_for,
+    person_for_read,
+)
 from giamngheo.accounts.scope import scope_for
 from giamngheo.api.auth import current_user
 from giamngheo.api.households import READ_ERRORS, WRITE_ERRORS, HouseholdId
 from giamngheo.api.lookups import ethnicity_by_id
 from giamngheo.api.pagination import Page
+from giamngheo.api.preconditions import seen_for_write, tag
 from giamngheo.api.schemas import MAX_ID, MemberCreate, MemberFilters, MemberOut, MemberUpdate, PersonOut
-from giamngheo.api.schemas.common import STAMP_FIELDS, stamp
-from giamngheo.registry import concurrency as guard
-from giamngheo.registry.models import Membership, Person
+from giamngheo.api.schemas.common import STAMP_FIELDS
+from giamngheo.registry.models import Person
+from giamngheo.registry.selectors import household_of_person, memberships_of
 from giamngheo.registry.services import member_add, member_update
 
 router = Router(tags=["Thành viên hộ"])
 
 PersonId = Path(..., ge=1, le=MAX_ID, description="id của nhân khẩu")
-
-
-def _memberships() -> QuerySet[Membership]:
-    return Membership.objects.select_related("person", "person__ethnicity")
 
 
 @router.get(
@@ -44,15 +45,15 @@ def _memberships() -> QuerySet[Membership]:
     summary="Thành viên của hộ (mặc định: hiện tại)",
 )
 @paginate(Page)
-def member_list(request: HttpRequest, filters: Query[MemberFilters], household_id: int = HouseholdId) -> Any:
+def member_list(
+    request: HttpRequest,
+    response: HttpResponse,
+    filters: Query[MemberFilters],
+    household_id: int = HouseholdId,
+) -> Any:
     household = household_for_read(current_user(request), household_id)
-    memberships = _memberships().filter(household=household)
-    if not filters.include_past:
-        today = timezone.localdate()
-        memberships = memberships.filter(
-            Q(end_date__isnull=True) | Q(end_date__gt=today), start_date__lte=today
-        )
-    return memberships.order_by("start_date", "id")
+    tag(response, household)
+    return memberships_of(household, on=None if filters.include_past else timezone.localdate())
 
 
 @router.post(
@@ -60,48 +61,52 @@ def member_list(request: HttpRequest, filters: Query[MemberFilters], household_i
     response={201: MemberOut, **WRITE_ERRORS},
     summary="Thêm một người mới vào hộ (sinh, chuyển đến)",
 )
-def member_create(request: HttpRequest, payload: MemberCreate, household_id: int = HouseholdId) -> Any:
+def member_create(
+    request: HttpRequest, response: HttpResponse, payload: MemberCreate, household_id: int = HouseholdId
+) -> Any:
     user = current_user(request)
     household = household_for_edit(user, household_id)
+    seen = seen_for_write(request, payload)
     values = payload.model_dump(exclude={"ethnicity_id", *STAMP_FIELDS})
-    with transaction.atomic():
-        fresh = guard.lock(household)
-        guard.check(fresh, **stamp(payload), relevant=guard.household_saved)
-        person = member_add(
-            household=fresh,
-            actor=user,
-            ethnicity=ethnicity_by_id("ethnicity_id", payload.ethnicity_id),
-            **values,
-        )
-    membership = (
-        _memberships().filter(person=person, household=household).order_by("-start_date", "-id").first()
+    person = member_add(
+        household=household,
+        actor=user,
+        seen=seen,
+        ethnicity=ethnicity_by_id("ethnicity_id", payload.ethnicity_id),
+        **values,
     )
+    tag(response, household)
+    membership = memberships_of(household).filter(person=person).order_by("-start_date", "-id").first()
     return Status(201, membership)
 
 
 def person_out(user: Any, person: Person) -> Person:
     """`person` with the memberships the caller may see (households in their area), for `PersonOut`."""
     person.visible_memberships = list(  # type: ignore[attr-defined]  # read by PersonOut.resolve_memberships
-        Membership.objects.filter(person=person, household__in=households_for(user))
-        .select_related("household")
-        .order_by("start_date", "id")
+        memberships_for(user, person)
     )
     return person
 
 
-@router.get("/members/{person_id}", response={200: PersonOut, **READ_ERRORS}, summary="Một nhân khẩu")
-def member_get(request: HttpRequest, person_id: int = PersonId) -> Any:
+@router.get(
+    "/members/{person_id}",
+    response={200: PersonOut, **READ_ERRORS},
+    summary="Một nhân khẩu (ETag: của hộ người đó đang thuộc về)",
+)
+def member_get(request: HttpRequest, response: HttpResponse, person_id: int = PersonId) -> Any:
     user = current_user(request)
-    return person_out(user, person_for_read(user, person_id))
+    person = person_for_read(user, person_id)
+    _tag_household_of(user, response, person, timezone.localdate())
+    return person_out(user, person)
 
 
-def _household_on(person: Person, on: date) -> int | None:
-    """The id of the household `person` belongs to on `on`, else of their latest (as `member_update` decides)."""
-    memberships = list(Membership.objects.filter(person=person).order_by("start_date", "id"))
-    for membership in memberships:
-        if membership.is_current_on(on):
-            return membership.household_id
-    return memberships[-1].household_id if memberships else None
+def _tag_household_of(user: Any, response: HttpResponse, person: Person, on: date) -> None:
+    """The ETag of the household a change of `person` on `on` belongs to, when the caller may read it."""
+    household_id = household_of_person(person, on)
+    if household_id is not None:
+        household = households_for(user).filter(pk=household_id).first()
+        if household is not None:
+            tag(response, household)
 
 
 @router.patch(
@@ -109,13 +114,16 @@ def _household_on(person: Person, on: date) -> int | None:
     response={200: PersonOut, **WRITE_ERRORS},
     summary="Sửa thông tin một nhân khẩu (chỉ các trường gửi lên)",
 )
-def member_edit(request: HttpRequest, payload: MemberUpdate, person_id: int = PersonId) -> Any:
+def member_edit(
+    request: HttpRequest, response: HttpResponse, payload: MemberUpdate, person_id: int = PersonId
+) -> Any:
     user = current_user(request)
     person = person_for_read(user, person_id)
     if not scope_for(user).can_edit:
         raise PermissionDenied(_("Tài khoản của bạn chỉ được xem, không được sửa nhân khẩu."))
+    seen = seen_for_write(request, payload)
     on = payload.on or timezone.localdate()
-    household_id = _household_on(person, on)
+    household_id = household_of_person(person, on)
     if household_id is not None:
         try:
             household_for_edit(user, household_id)
@@ -127,11 +135,7 @@ def member_edit(request: HttpRequest, payload: MemberUpdate, person_id: int = Pe
     changes = payload.model_dump(exclude_unset=True, exclude={"on", "ethnicity_id", *STAMP_FIELDS})
     if "ethnicity_id" in payload.model_fields_set:
         changes["ethnicity"] = ethnicity_by_id("ethnicity_id", payload.ethnicity_id)
-    with transaction.atomic():
-        # The same lock order as member_update: the person, then the household.
-        list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk"))
-        if household_id is not None:
-            guard.check(guard.lock_id(household_id), **stamp(payload), relevant=guard.concerning(person))
-        member_update(person=person, actor=user, on=on, **changes)
+    member_update(person=person, actor=user, on=on, seen=seen, **changes)
     person.refresh_from_db()
+    _tag_household_of(user, response, person, on)
     return person_out(user, person)

@@ -71,8 +71,11 @@ các trang web; hộ ngoài địa bàn trả về 404 giống hệt hộ không
 - Xác thực: tạo mã ở trang «Mã API» (`/ma-api/`) rồi gửi tiêu đề `Authorization: Bearer <mã>`; hoặc đăng nhập
   trang web (phiên đăng nhập, kèm mã CSRF khi ghi).
 - Danh sách có phân trang `limit`/`offset` và tổng số `count`; tiền là số nguyên đồng; ngày dạng ISO.
+  Danh sách hộ tìm và lọc giống hệt trang danh sách hộ.
 - Lỗi luôn là JSON có `message` (tiếng Việt), và `errors` theo từng trường khi dữ liệu không hợp lệ.
-- Sửa hộ phải gửi `expected_version`; nếu hộ đã bị người khác sửa, trả về 409 kèm những gì đã thay đổi.
+- Ghi có điều kiện theo HTTP: mỗi câu trả lời về một hộ kèm tiêu đề `ETag`; khi sửa hộ, thành viên hay ghi
+  phiếu rà soát, gửi lại ETag đó trong tiêu đề `If-Match` (hoặc `expected_version` và `last_event_id` trong nội
+  dung). Hộ đã bị người khác sửa: 412 (If-Match) hoặc 409, kèm những gì đã thay đổi; không gửi điều kiện: 428.
 """
 
 api = GiamngheoAPI(

@@ -18,6 +18,7 @@ from giamngheo.jobs import services
 from giamngheo.jobs.forms import AreaForm, WorkbookForm
 from giamngheo.jobs.models import Job, JobKind, JobStatus
 from giamngheo.jobs.selectors import job_for_read, jobs_for, may_classify_area, may_classify_workbook
+from giamngheo.lib.params import positive_int
 
 PAGE_SIZE = 30
 
@@ -25,7 +26,7 @@ PAGE_SIZE = 30
 @login_required
 @require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(jobs_for(request.user), PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = Paginator(jobs_for(request.user), PAGE_SIZE).get_page(positive_int(request.GET.get("trang")) or 1)
     return render(
         request,
         "jobs/list.html",

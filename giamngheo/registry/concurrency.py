@@ -1,53 +1,89 @@
-"""Optimistic concurrency for edits of a household, its members, living conditions and assessments: two officers
-(in the browser or through the API) never silently overwrite each other.
+"""Optimistic concurrency for every write to a household: two officers (in the browser or through the API) never
+silently overwrite each other. This is the one implementation of the lock-and-stale-check; every write service
+calls `refuse_if_stale` itself, inside its transaction, after locking the household row.
 
-Every edit carries what its user saw: the household's `version` and the id of the household's last history
-entry (`seen`; the API calls it `last_event_id`). `household_update` refuses a stale version itself (`ConcurrentEditError`). The member,
-living-conditions and assessment services take no version (and a member edit does not move the household's
-version), so before calling them a view or an API endpoint locks the household row and calls `refuse_if_stale`: when the
-household's version moved on, or a history entry written since `seen` touches what the form edits (the same
-member, a living-conditions record, an assessment), the save is refused with a message listing who changed
-what, old → new. The lock is held until the service's transaction ends, so the check and the save cannot be
-separated by another save.
+What a caller saw is a `Seen`: the household's `version` (moved by every save of the household row) and the id of
+the household's last history entry (moved by every write, including member, living-conditions and assessment
+writes, which do not save the household row). A service refuses the write with `StaleCopyError` when the version
+moved on, or when a history entry written after the one seen concerns what the write changes (the same member, a
+living-conditions record, an assessment, any save of the household). The message lists who changed what,
+old → new. A caller that holds no copy (a generator, an import, a background job working from the database
+itself) passes no `Seen`; views and API endpoints always pass one (the API refuses a write that sends none with
+428 Precondition Required).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from giamngheo.registry.history import describe_changes
+from giamngheo.registry.history import Changes, describe_changes, merge_changes
 from giamngheo.registry.models import EventKind, Household, HouseholdEvent, Person
-from giamngheo.reviews.models import Assessment
 
 Relevant = Callable[[HouseholdEvent], bool]
 
 
-class StaleEditError(ValidationError):
-    """The household changed after the form was opened in a way that concerns this form."""
+@dataclass(frozen=True)
+class Seen:
+    """What the caller saw of a household: its `version` and the id of its last history entry (`event_id`).
+
+    Either part may be None (not checked): an API client that sends only `expected_version` is checked on the
+    version alone. `etag` / `from_etag` are the HTTP form of both parts, `"v<version>.e<event_id>"`.
+    """
+
+    version: int | None = None
+    event_id: int | None = None
+
+    @classmethod
+    def of(cls, household: Household) -> Seen:
+        """What a caller sees of `household` now (its version and its last history entry)."""
+        return cls(version=household.version, event_id=last_event_id(household))
+
+    @property
+    def etag(self) -> str:
+        return f'"v{self.version or 0}.e{self.event_id or 0}"'
+
+    @classmethod
+    def from_etag(cls, value: str) -> Seen | None:
+        """The `Seen` of an entity tag produced by `etag` (a weak tag is accepted), or None when it is not one."""
+        tag = value.strip().removeprefix("W/")
+        if len(tag) < 2 or tag[0] != '"' or tag[-1] != '"':
+            return None
+        version, dot, event = tag[1:-1].partition(".")
+        if not dot or not version.startswith("v") or not event.startswith("e"):
+            return None
+        version, event = version[1:], event[1:]
+        if not (version.isascii() and version.isdigit() and event.isascii() and event.isdigit()):
+            return None
+        if len(version) > 10 or len(event) > 19:
+            return None
+        return cls(version=int(version), event_id=int(event))
+
+
+class StaleCopyError(ValidationError):
+    """The household changed after the caller's copy was taken, in a way that concerns this write.
+
+    `events` are the history entries written since (those that concern the write, or all of them when only the
+    version moved); `changes` their net change per field ({field: [value then, value now]}).
+    """
 
     def __init__(
-        self, household: Household, events: Sequence[HouseholdEvent], *, expected_version: int
+        self, household: Household, events: Sequence[HouseholdEvent], *, expected_version: int | None
     ) -> None:
+        self.household = household
         self.events = list(events)
-        self.expected_version = expected_version
+        self.expected_version = expected_version if expected_version is not None else household.version
         self.current_version = household.version
         super().__init__(stale_message(household, self.events), code="concurrent_edit")
 
-
-def check(household: Household, *, version: int | None, seen: int | None, relevant: Relevant) -> None:
-    """`refuse_if_stale` with what an API client sent: either part may be missing (not checked then)."""
-    if version is None and seen is None:
-        return
-    refuse_if_stale(
-        household,
-        version=household.version if version is None else version,
-        seen=seen if seen is not None else (last_event_id(household)),
-        relevant=relevant,
-    )
+    @property
+    def changes(self) -> Changes:
+        return merge_changes(self.events)
 
 
 def last_event_id(household: Household) -> int:
@@ -55,13 +91,7 @@ def last_event_id(household: Household) -> int:
     return HouseholdEvent.objects.filter(household_id=household.pk).aggregate(last=Max("id"))["last"] or 0
 
 
-def lock(household: Household) -> Household:
-    """Lock the household row for the current transaction; the fresh row (its current version)."""
-    return Household.objects.select_for_update().get(pk=household.pk)
-
-
-def lock_id(household_id: int) -> Household:
-    return Household.objects.select_for_update().get(pk=household_id)
+# What concerns a write --------------------------------------------------------------------------------------
 
 
 def any_change(event: HouseholdEvent) -> bool:
@@ -81,17 +111,30 @@ def of_kind(kind: str) -> Relevant:
     return lambda event: event.kind == kind or household_saved(event)
 
 
-def refuse_if_stale(household: Household, *, version: int, seen: int, relevant: Relevant) -> None:
-    """Raise `StaleEditError` when `household` (locked, fresh) moved past `version`, or an entry written after
-    `seen` is relevant to the form."""
-    since = list(
-        HouseholdEvent.objects.filter(household_id=household.pk, pk__gt=seen)
-        .select_related("person")
-        .order_by("id")
-    )
-    concerned = [event for event in since if relevant(event)]
-    if concerned or household.version != version:
-        raise StaleEditError(household, concerned or since, expected_version=version)
+def refuse_if_stale(household: Household, seen: Seen | None, relevant: Relevant) -> None:
+    """Raise `StaleCopyError` when `household` (locked and fresh) moved past `seen.version`, or an entry
+    written after `seen.event_id` is relevant to the write. No `Seen` (or an empty one): nothing to check."""
+    if seen is None or (seen.version is None and seen.event_id is None):
+        return
+    version_moved = seen.version is not None and household.version != seen.version
+    concerned: list[HouseholdEvent] = []
+    since: list[HouseholdEvent] = []
+    if seen.event_id is not None:
+        since = list(
+            HouseholdEvent.objects.filter(household_id=household.pk, pk__gt=seen.event_id)
+            .select_related("person")
+            .order_by("id")
+        )
+        concerned = [event for event in since if relevant(event)]
+    elif version_moved:
+        assert seen.version is not None
+        since = list(
+            HouseholdEvent.objects.filter(household_id=household.pk, household_version__gt=seen.version)
+            .select_related("person")
+            .order_by("id")
+        )
+    if concerned or version_moved:
+        raise StaleCopyError(household, concerned or since, expected_version=seen.version)
 
 
 def stale_message(household: Household, events: Sequence[HouseholdEvent]) -> str:
@@ -105,7 +148,9 @@ def stale_message(household: Household, events: Sequence[HouseholdEvent]) -> str
         subject = str(event.get_kind_display())
         if event.person is not None:
             subject += f" «{event.person.full_name}»"
-        model = Assessment if event.kind == EventKind.ASSESSED else Household
+        # An assessment event lists the assessment's fields; the model is looked up by name because the reviews
+        # app builds on the registry, not the other way round.
+        model = apps.get_model("reviews", "Assessment") if event.kind == EventKind.ASSESSED else Household
         lines = describe_changes(model, event.changes or {})
         changes.append(f"{subject}: {', '.join(lines)}" if lines else subject)
     if changes:

@@ -12,8 +12,10 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from giamngheo.registry.models import CodeList, Ethnicity
@@ -126,3 +128,18 @@ def ethnicities_sync() -> int:
     if to_update:
         Ethnicity.objects.bulk_update(to_update, fields)
     return len(to_create) + len(to_update)
+
+
+def ethnicity_ids(code: str) -> QuerySet[Ethnicity, Any]:
+    """Ethnicity rows of the group with `code` in the default list: its row there and in the other list."""
+    condition = Q(code_list=DEFAULT_CODE_LIST, code=code)
+    for group in ethnic_groups():
+        if group.code(DEFAULT_CODE_LIST) == code and group.code(CodeList.B):
+            condition |= Q(code_list=CodeList.B, code=group.code(CodeList.B))
+    return Ethnicity.objects.filter(condition).values("pk")
+
+
+def ethnicity_choices() -> list[tuple[str, str]]:
+    """(code, name) of every ethnic group in the default code list, in code order (Kinh first)."""
+    groups = [(g.code(DEFAULT_CODE_LIST) or "", g.name) for g in ethnic_groups()]
+    return sorted((code, name) for code, name in groups if code)

@@ -8,8 +8,8 @@ roof is durable when its material is in `registry.models.DURABLE_MATERIALS` (dom
 Three builders share these definitions:
 - `household_facts` / `facts_for_households`: `HouseholdFacts` for the scalar engine, two queries per batch of
   households (or none when the memberships and living conditions are prefetched, see `prefetch_for_facts`);
-- `frames_for_assessments`: the Polars frames of `engine.batch.classify_frame` for stored assessments, with two
-  set-based SQL queries (no query per household).
+- `reviews.frames.frames_for_assessments`: the Polars frames of `engine.batch.classify_frame` for stored
+  assessments, with two set-based SQL queries (no query per household), from the names exported here.
 `facts_to_json` / `facts_from_json` store the snapshot an assessment was classified from (exact round trip).
 """
 
@@ -21,13 +21,10 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any, NamedTuple
 
-import polars as pl
-from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from giamngheo.engine.facts import (
     HOUSEHOLD_FACT_TYPES,
-    MEMBER_FACT_TYPES,
     AreaType,
     HouseholdFacts,
     MemberFacts,
@@ -42,16 +39,16 @@ _LC_COLUMNS = {f.attname for f in LivingConditions._meta.concrete_fields}
 MEMBER_FIELDS_FROM_PERSON: tuple[str, ...] = tuple(
     f.name for f in fields(MemberFacts) if f.name != "age" and f.name in _PERSON_COLUMNS
 )
-_DURABILITY = {
+DURABILITY_COLUMNS = {
     "wall_durable": "wall_material",
     "pillar_durable": "pillar_material",
     "roof_durable": "roof_material",
 }
 # Household facts read straight from a LivingConditions field of the same name.
 HOUSEHOLD_FIELDS_FROM_LC: tuple[str, ...] = tuple(
-    name for name in HOUSEHOLD_FACT_TYPES if name in _LC_COLUMNS and name not in _DURABILITY
+    name for name in HOUSEHOLD_FACT_TYPES if name in _LC_COLUMNS and name not in DURABILITY_COLUMNS
 )
-_DURABLE_VALUES = frozenset(str(m) for m in DURABLE_MATERIALS)
+DURABLE_VALUES = frozenset(str(m) for m in DURABLE_MATERIALS)
 
 
 @dataclass(frozen=True)
@@ -85,7 +82,7 @@ class _Member(NamedTuple):
 
 _MEMBER_VALUES = ("id", "start_date", "end_date", "person__birth_date", "person__date_of_death",
                   *(f"person__{name}" for name in MEMBER_FIELDS_FROM_PERSON))  # fmt: skip
-_LC_VALUES = ("recorded_on", *_DURABILITY.values(), *HOUSEHOLD_FIELDS_FROM_LC)
+_LC_VALUES = ("recorded_on", *DURABILITY_COLUMNS.values(), *HOUSEHOLD_FIELDS_FROM_LC)
 
 
 def _member_from(membership: Membership) -> _Member:
@@ -100,7 +97,7 @@ def member_facts(person: Person, on: date) -> MemberFacts:
 
 
 def _durable(material: str | None) -> bool | None:
-    return None if material is None else material in _DURABLE_VALUES
+    return None if material is None else material in DURABLE_VALUES
 
 
 def _lc_values(record: LivingConditions) -> dict[str, Any]:
@@ -111,7 +108,7 @@ def living_conditions_facts(record: Mapping[str, Any] | None) -> dict[str, Any]:
     """Household facts from a living-conditions record (its field values by name), or none."""
     if record is None:
         return {}
-    values: dict[str, Any] = {name: _durable(record[column]) for name, column in _DURABILITY.items()}
+    values: dict[str, Any] = {name: _durable(record[column]) for name, column in DURABILITY_COLUMNS.items()}
     for name in HOUSEHOLD_FIELDS_FROM_LC:
         values[name] = record[name]
     if values.get("floor_area_m2") is not None:
@@ -237,129 +234,3 @@ def facts_from_json(data: Mapping[str, Any]) -> HouseholdFacts:
     )
     values["entered"] = dict(data.get("entered", {}))
     return HouseholdFacts(**values)
-
-
-# Polars frames for stored assessments --------------------------------------------------------------------------
-
-
-def _ids_clause(assessments: QuerySet[Any] | Iterable[int]) -> list[tuple[str, list[Any]]]:
-    """(SQL condition on a.id, params) pieces: one subquery for a queryset, chunks of ids for a list."""
-    if isinstance(assessments, QuerySet):
-        sql, params = assessments.values("id").query.sql_with_params()
-        return [(f"a.id IN ({sql})", list(params))]
-    ids = sorted(set(assessments))
-    pieces = []
-    for start in range(0, len(ids), 5_000):
-        chunk = ids[start : start + 5_000]
-        pieces.append((f"a.id IN ({', '.join(['%s'] * len(chunk))})", list(chunk)))
-    return pieces
-
-
-def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def frames_for_assessments(
-    assessments: QuerySet[Any] | Iterable[int], *, on: date | None = None
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(households, members) frames for `classify_frame` for stored assessments (ids or a queryset).
-
-    One households row per assessment, keyed `household_id` = the assessment id (the engine's row key), with
-    the assessment's area type, income, farming flag and entered masks, and the living-conditions facts; one
-    members row per member. Facts are taken on `on`, or, when `on` is None, on each assessment's `assessed_on`
-    (what `assessment_record` uses).
-    """
-    from giamngheo.reviews.models import Assessment  # reviews depends on registry, not the other way round
-
-    a_table = Assessment._meta.db_table
-    lc_table = LivingConditions._meta.db_table
-    m_table = Membership._meta.db_table
-    p_table = Person._meta.db_table
-    reference = "%s" if on is not None else "a.assessed_on"
-    ref_params = [on] if on is not None else []
-    lc_columns = sorted({*_DURABILITY.values(), *HOUSEHOLD_FIELDS_FROM_LC})
-    member_columns = ["birth_date", *MEMBER_FIELDS_FROM_PERSON]
-
-    household_rows: list[tuple[Any, ...]] = []
-    member_rows: list[tuple[Any, ...]] = []
-    for condition, params in _ids_clause(assessments):
-        household_sql = (
-            f"SELECT a.id, a.area_type, a.income_per_capita, a.is_agri, a.entered_mask, a.entered_known_mask, "
-            f"{', '.join('lc.' + c for c in lc_columns)} "
-            f"FROM {a_table} a LEFT JOIN {lc_table} lc ON lc.id = ("
-            f"SELECT l2.id FROM {lc_table} l2 WHERE l2.household_id = a.household_id AND l2.recorded_on <= {reference} "
-            f"ORDER BY l2.recorded_on DESC, l2.id DESC LIMIT 1) WHERE {condition}"
-        )
-        household_rows.extend(_fetch(household_sql, [*ref_params, *params]))
-        member_sql = (
-            f"SELECT a.id, a.assessed_on, {', '.join('p.' + c for c in member_columns)} "
-            f"FROM {a_table} a JOIN {m_table} m ON m.household_id = a.household_id "
-            f"JOIN {p_table} p ON p.id = m.person_id "
-            f"WHERE {condition} AND m.start_date <= {reference} AND (m.end_date IS NULL OR m.end_date > {reference}) "
-            f"AND (p.date_of_death IS NULL OR p.date_of_death > {reference})"
-        )
-        member_rows.extend(_fetch(member_sql, [*params, *ref_params, *ref_params, *ref_params]))
-    households = _frame(
-        household_rows,
-        [
-            "household_id",
-            "area_type",
-            "income_per_capita",
-            "is_agri",
-            "entered_mask",
-            "entered_known_mask",
-            *lc_columns,
-        ],
-    )
-    members = _frame(member_rows, ["household_id", "assessed_on", *member_columns])
-    return _households_frame(households), _members_frame(members, on)
-
-
-def _frame(rows: list[tuple[Any, ...]], names: list[str]) -> pl.DataFrame:
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-    return pl.DataFrame(
-        {
-            name: pl.Series(name, list(values), strict=False)
-            for name, values in zip(names, columns, strict=True)
-        }
-    )
-
-
-def _durable_expr(column: str) -> pl.Expr:
-    value = pl.col(column).cast(pl.String)
-    return pl.when(value.is_null()).then(None).otherwise(value.is_in(sorted(_DURABLE_VALUES)))
-
-
-def _households_frame(raw: pl.DataFrame) -> pl.DataFrame:
-    return raw.select(
-        pl.col("household_id").cast(pl.Int64),
-        pl.col("area_type").cast(pl.String),
-        pl.col("income_per_capita").cast(pl.Int64),
-        pl.col("is_agri").cast(pl.Boolean).fill_null(False),
-        pl.col("entered_mask").cast(pl.Int64),
-        pl.col("entered_known_mask").cast(pl.Int64),
-        *[_durable_expr(column).alias(name) for name, column in _DURABILITY.items()],
-        *[pl.col(name).cast(HOUSEHOLD_FACT_TYPES[name]) for name in HOUSEHOLD_FIELDS_FROM_LC],
-    )
-
-
-def _members_frame(raw: pl.DataFrame, on: date | None) -> pl.DataFrame:
-    """Ages as `age_on`: completed years, one less before the birthday (month*100+day compared)."""
-    birth = pl.col("birth_date").cast(pl.Date)
-    reference = pl.lit(on, dtype=pl.Date) if on is not None else pl.col("assessed_on").cast(pl.Date)
-
-    def month_day(day: pl.Expr) -> pl.Expr:
-        return day.dt.month().cast(pl.Int32) * 100 + day.dt.day().cast(pl.Int32)
-
-    age = (
-        reference.dt.year().cast(pl.Int32)
-        - birth.dt.year().cast(pl.Int32)
-        - (month_day(reference) < month_day(birth)).cast(pl.Int32)
-    )
-    return raw.select(
-        pl.col("household_id").cast(pl.Int64),
-        age.alias("age"),
-        *[pl.col(name).cast(MEMBER_FACT_TYPES[name]) for name in MEMBER_FIELDS_FROM_PERSON],
-    )

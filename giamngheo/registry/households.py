@@ -9,20 +9,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from giamngheo.areas.models import AdminUnit, Village
 from giamngheo.registry import builders
-from giamngheo.registry.history import (
-    Changes,
-    EventContext,
-    describe_changes,
-    diff,
-    json_value,
-    merge_changes,
-)
+from giamngheo.registry.concurrency import Seen, any_change, household_saved, refuse_if_stale
+from giamngheo.registry.history import Changes, EventContext, diff, json_value
 from giamngheo.registry.members import (
     current_memberships,
     end_membership,
@@ -75,44 +68,6 @@ _CLOSE_TO_MEMBERSHIP_END = {
     ClosedReason.DIED_OUT: MembershipEnd.DIED,
     ClosedReason.OTHER: MembershipEnd.OTHER,
 }
-
-
-class ConcurrentEditError(ValidationError):
-    """The household changed after the editor loaded it (its version moved on).
-
-    `changes_since` holds the net change per field since `expected_version` ({field: [value then, value now]}),
-    `events_since` the events that made them; the message lists them in Vietnamese.
-    """
-
-    def __init__(self, household: Household, expected_version: int, events: Sequence[HouseholdEvent]) -> None:
-        self.household = household
-        self.expected_version = expected_version
-        self.current_version = household.version
-        self.events_since = list(events)
-        household_fields = {f.name for f in Household._meta.get_fields()}
-        self.changes_since = {
-            name: pair for name, pair in merge_changes(self.events_since).items() if name in household_fields
-        }
-        who = sorted({event.actor_name for event in self.events_since})
-        lines = describe_changes(Household, self.changes_since)
-        versions = {"code": household.code, "expected": expected_version, "current": household.version}
-        if who:
-            message = _(
-                "Hộ %(code)s đã được sửa sau khi bạn mở để sửa (phiên bản %(expected)s, nay là phiên bản "
-                "%(current)s, người sửa: %(who)s)."
-            ) % {**versions, "who": ", ".join(who)}
-        else:
-            message = (
-                _(
-                    "Hộ %(code)s đã được sửa sau khi bạn mở để sửa (phiên bản %(expected)s, nay là phiên bản "
-                    "%(current)s)."
-                )
-                % versions
-            )
-        if lines:
-            message += " " + _("Những thay đổi đã có: %(changes)s.") % {"changes": "; ".join(lines)}
-        message += " " + _("Hãy tải lại, xem lại các thay đổi này rồi nhập lại thay đổi của bạn.")
-        super().__init__(message, code="concurrent_edit")
 
 
 def household_register(
@@ -179,24 +134,20 @@ def household_update(
     *,
     household: Household,
     actor: Any,
-    expected_version: int | None = None,
+    seen: Seen | None = None,
     on: date | None = None,
     **changes: Any,
 ) -> Household:
-    """Edit household fields (`HOUSEHOLD_EDITABLE_FIELDS`). With `expected_version` (the version the editor
-    loaded), a household changed in the meantime raises `ConcurrentEditError` listing what changed since.
-    A change of commune or village is a move (event MOVED); `on` is the date of the change (default today)."""
+    """Edit household fields (`HOUSEHOLD_EDITABLE_FIELDS`). With `seen` (what the editor loaded), a household
+    saved in the meantime raises `concurrency.StaleCopyError` listing what changed since. A change of commune or
+    village is a move (event MOVED); `on` is the date of the change (default today)."""
     unknown_fields(changes, HOUSEHOLD_EDITABLE_FIELDS, "household_update")
     context = EventContext.for_actor(actor)
     today = today_local()
     on = on or today
     with transaction.atomic():
         lock_household(household)
-        if expected_version is not None and expected_version != household.version:
-            events = HouseholdEvent.objects.filter(
-                household=household, household_version__gt=expected_version
-            )
-            raise ConcurrentEditError(household, expected_version, list(events.order_by("recorded_at", "id")))
+        refuse_if_stale(household, seen, household_saved)
         problems: Problems = {}
         if household.status != HouseholdStatus.ACTIVE:
             add(problems, "household", _("Hộ %(code)s đã đóng, không sửa được.") % {"code": household.code})
@@ -269,13 +220,21 @@ def _relationships_follow_head(
 
 
 def household_close(
-    *, household: Household, on: date, reason: str, actor: Any, merged_into: Household | None = None
+    *,
+    household: Household,
+    on: date,
+    reason: str,
+    actor: Any,
+    merged_into: Household | None = None,
+    seen: Seen | None = None,
 ) -> Household:
     """Close a household on `on`. Its remaining members leave (moved away, died, ...); with `merged_into` (reason
-    "merged") they join that household instead, with relationship "other" until corrected."""
+    "merged") they join that household instead, with relationship "other" until corrected. `seen`: what the caller
+    saw of the household closed (refused when anything was written to it since)."""
     context = EventContext.for_actor(actor)
     with transaction.atomic():
         lock_household(household)
+        refuse_if_stale(household, seen, any_change)
         if merged_into is not None:
             lock_household(merged_into)
         problems: Problems = {}
@@ -400,13 +359,16 @@ def household_split(
     actor: Any,
     village: Village | None = None,
     relationships: Mapping[int, str] | None = None,
+    seen: Seen | None = None,
 ) -> Household:
     """Split members off into a new household registered on `on` (same commune and area type; the village of
     the old household unless given). The first member listed becomes head of the new household; the others are
-    "other" unless `relationships` ({person id: relationship}) says otherwise. At least one member must stay."""
+    "other" unless `relationships` ({person id: relationship}) says otherwise. At least one member must stay.
+    `seen`: what the caller saw of the household split (refused when anything was written to it since)."""
     context = EventContext.for_actor(actor)
     with transaction.atomic():
         lock_household(household)
+        refuse_if_stale(household, seen, any_change)
         problems: Problems = {}
         if household.status != HouseholdStatus.ACTIVE:
             add(problems, "household", _("Hộ %(code)s đã đóng, không tách được.") % {"code": household.code})

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.registry import builders
+from giamngheo.registry.concurrency import Seen, concerning, household_saved, of_kind, refuse_if_stale
 from giamngheo.registry.history import (
     SAME_DAY_LIVING_CONDITIONS_NOTE,
     Changes,
@@ -106,10 +107,12 @@ def member_add(
     birth_date: date | None = None,
     citizen_id: str | None = None,
     ethnicity: Ethnicity | None = None,
+    seen: Seen | None = None,
     **facts: Any,
 ) -> Person:
     """Add a new person to a household from `start_date` (a birth, a person moving in from outside the registry).
-    `facts` are Person fact fields (`validation.PERSON_FACT_FIELDS`). A "head" becomes the household's head."""
+    `facts` are Person fact fields (`validation.PERSON_FACT_FIELDS`). A "head" becomes the household's head.
+    `seen`: what the caller saw of the household (refused when it was saved since, `concurrency`)."""
     unknown_fields(facts, PERSON_FACT_FIELDS, "member_add")
     context = EventContext.for_actor(actor)
     values = {
@@ -122,6 +125,7 @@ def member_add(
     }
     with transaction.atomic():
         lock_household(household)
+        refuse_if_stale(household, seen, household_saved)
         person, membership, problems = builders.build_member(
             household=household,
             values=values,
@@ -177,10 +181,13 @@ def _household_of(person: Person, on: date) -> tuple[Household, Membership | Non
     return memberships[-1].household, None
 
 
-def member_update(*, person: Person, actor: Any, on: date, **changes: Any) -> Person:
+def member_update(
+    *, person: Person, actor: Any, on: date, seen: Seen | None = None, **changes: Any
+) -> Person:
     """Change a person's recorded attributes (any of `validation.PERSON_FIELDS`) and, with `relationship`, their
     relationship to the head in the household they belong to on `on`. Writes MEMBER_UPDATED with old → new; a call
-    that changes nothing writes nothing."""
+    that changes nothing writes nothing. `seen`: what the caller saw of that household (refused when the person
+    or the household row changed since, `concurrency`)."""
     unknown_fields(changes, (*PERSON_FIELDS, "relationship"), "member_update")
     context = EventContext.for_actor(actor)
     relationship = changes.pop("relationship", None)
@@ -189,6 +196,7 @@ def member_update(*, person: Person, actor: Any, on: date, **changes: Any) -> Pe
         person.refresh_from_db()
         household, membership = _household_of(person, on)
         lock_household(household)
+        refuse_if_stale(household, seen, concerning(person))
         merged = {**builders.person_snapshot(person), **changes}
         cleaned, all_problems = clean_person(merged, today=today_local(), start_date=None)
         touched = set(changes) | (
@@ -288,12 +296,16 @@ def end_membership(
     )
 
 
-def member_leave(*, membership: Membership, end_date: date, reason: str, actor: Any) -> Membership:
+def member_leave(
+    *, membership: Membership, end_date: date, reason: str, actor: Any, seen: Seen | None = None
+) -> Membership:
     """End a membership on `end_date` (the person is no longer a member from that day). Reason "died" also
-    records the date of death; a head who leaves leaves the household without a head until one is named."""
+    records the date of death; a head who leaves leaves the household without a head until one is named.
+    `seen`: what the caller saw of the household (refused when the person or the household row changed since)."""
     context = EventContext.for_actor(actor)
     with transaction.atomic():
         lock_household(membership.household)
+        refuse_if_stale(membership.household, seen, concerning(membership.person))
         membership.refresh_from_db()
         problems: Problems = {}
         builders.check_leave(problems, membership, end_date, reason, today_local())
@@ -303,10 +315,17 @@ def member_leave(*, membership: Membership, end_date: date, reason: str, actor: 
 
 
 def member_transfer(
-    *, person: Person, to_household: Household, on: date, actor: Any, relationship: str = Relationship.OTHER
+    *,
+    person: Person,
+    to_household: Household,
+    on: date,
+    actor: Any,
+    relationship: str = Relationship.OTHER,
+    seen: Seen | None = None,
 ) -> Membership:
     """Move a person from their current household to another from `on` (marriage, moving in with relatives):
-    MEMBER_LEFT on the old household, MEMBER_ADDED on the new. Returns the new membership."""
+    MEMBER_LEFT on the old household, MEMBER_ADDED on the new. Returns the new membership. `seen`: what the
+    caller saw of the household the person leaves (refused when the person or that household changed since)."""
     context = EventContext.for_actor(actor)
     with transaction.atomic():
         lock_household(to_household)
@@ -328,6 +347,7 @@ def member_transfer(
             )
         else:
             lock_household(household)
+            refuse_if_stale(household, seen, concerning(person))
             builders.check_leave(problems, current, on, MembershipEnd.JOINED_OTHER, today_local())
         check_relationship(problems, relationship)
         if not builders.household_is_open_on(to_household, on):
@@ -354,14 +374,16 @@ def member_transfer(
 
 
 def living_conditions_record(
-    *, household: Household, recorded_on: date, actor: Any, **fields: Any
+    *, household: Household, recorded_on: date, actor: Any, seen: Seen | None = None, **fields: Any
 ) -> LivingConditions:
     """Record the household's living conditions as of `recorded_on` (a new dated record; a second record on the
-    same day corrects that day's record). The event shows old → new against the record in force before."""
+    same day corrects that day's record). The event shows old → new against the record in force before.
+    `seen`: what the caller saw of the household (refused when its living conditions or row changed since)."""
     unknown_fields(fields, LIVING_CONDITIONS_FIELDS, "living_conditions_record")
     context = EventContext.for_actor(actor)
     with transaction.atomic():
         lock_household(household)
+        refuse_if_stale(household, seen, of_kind(EventKind.LIVING_CONDITIONS))
         record, problems = builders.build_living_conditions(
             household=household, recorded_on=recorded_on, fields=fields, today=today_local()
         )

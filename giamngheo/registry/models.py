@@ -151,14 +151,6 @@ class ClosedReason(models.TextChoices):
     OTHER = "other", _("Lý do khác")
 
 
-class HouseholdQuerySet(models.QuerySet["Household"]):
-    def visible_to(self, user: Any) -> HouseholdQuerySet:
-        """The households `user` may read: the area scope of giamngheo.accounts (nothing when unbound)."""
-        from giamngheo.accounts.scope import scope_for
-
-        return self.filter(scope_for(user).households_q())
-
-
 class Household(models.Model):
     code = models.CharField(_("mã hộ"), max_length=32, unique=True)
     commune = models.ForeignKey(
@@ -215,8 +207,6 @@ class Household(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = HouseholdQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hộ gia đình")

@@ -1,289 +1,40 @@
-"""Read-only queries over the registry: the household list with its search and filters, one page at a time.
+"""Reads of a household's members, for a household the caller already holds.
 
-The list must answer in well under 300 ms with 100,000+ households on SQLite and PostgreSQL, so its queries are
-shaped for the planners rather than written the obvious way (joins, DISTINCT, a subquery per row and a COUNT(*)
-over all of it took 1.6 s for a name search over 12,800 households):
-
-- What the search text is decides what it is matched against, instead of OR-ing the kinds: 12 digits is a
-  citizen ID (or a household code), text with a digit, hyphen, slash, dot or underscore and no space is part of a
-  household code, anything else is part of a name. An OR between a large subquery and another condition makes
-  PostgreSQL re-run the subquery for every household (seconds).
-- A name search is a substring of the folded name (`Person.search_name`, `lib.text.fold`), so "suy" finds "Đinh
-  Văn Súy" and "van su" too; any member counts, past or present (the head is always a current member), so a
-  person who left still leads to the household they lived in. Substring rather than word-prefix: reading the
-  folded names of 400,000 people through their index takes about 25 ms on both databases, so no special index is
-  needed. See `_name_condition` for the two ways the households are then found.
-- The class filter compares each household's latest assessment (one index probe per household, the class is not
-  indexed so that re-classification stays cheap); the page is read in code order and stops as soon as it is
-  full, so the probe runs only for the households it looks at.
-- The latest class, year and deprivation count are read for the rows of the page only.
-- Counting: exact where it is an index scan (scope, commune, village, flags, status, code, citizen ID, an
-  uncommon name); up to `COUNT_CAP` ("more than 500") with a class or ethnicity filter; not at all for a common
-  name. When the first page is not full its length is the count and no count query runs.
-- On PostgreSQL these queries run without JIT compilation or parallel workers (`_short_query_settings`).
-- No index was added for the list: the existing ones (household code, commune and status, membership by person
-  and by household, the folded name, citizen ID, assessment by household and date) serve every query above.
+These never decide who may read what: views and endpoints call them only with a household (or person) obtained
+through the access functions of `accounts.access`, which apply the account's area scope.
 """
 
 from __future__ import annotations
 
-import enum
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from datetime import date
 
-from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 
-from giamngheo.lib.text import fold
-from giamngheo.registry.ethnicities import DEFAULT_CODE_LIST, ethnic_groups
-from giamngheo.registry.models import CodeList, Ethnicity, Household, HouseholdStatus, Membership, Person
-from giamngheo.reviews.models import Assessment
-
-PAGE_SIZE = 50
-COUNT_CAP = 500
-NAME_LIST_LIMIT = 2000
-MAX_PAGE = 1_000_000  # keeps the OFFSET within a 64-bit integer whatever page is asked
-
-_CITIZEN_ID = re.compile(r"^\d{12}$")
-_CODE_LIKE = re.compile(r"^\S*[\d\-/_.]\S*$")
+from giamngheo.registry.models import Household, Membership, Person
 
 
-@dataclass(frozen=True)
-class HouseholdFilters:
-    """What the list is narrowed to; empty values mean "no filter"."""
-
-    query: str = ""
-    commune_id: int | None = None
-    village_id: int | None = None
-    poverty_class: str = ""
-    ethnicity: str = ""  # code of the head's ethnic group in the default code list (A)
-    is_agri: bool = False
-    has_meritorious_member: bool = False
-    no_working_capacity: bool = False
-    status: str = ""
-
-    @property
-    def search_kind(self) -> str:
-        """'citizen_id', 'code', 'name' or '' (no search)."""
-        query = self.query.strip()
-        if not query:
-            return ""
-        if _CITIZEN_ID.match(query):
-            return "citizen_id"
-        if _CODE_LIKE.match(query):
-            return "code"
-        return "name" if fold(query) else ""
+def current_members(household: Household, on: date) -> QuerySet[Person]:
+    """The people who are members of `household` on `on`, by name."""
+    return Person.objects.filter(
+        Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gt=on),
+        memberships__household=household,
+        memberships__start_date__lte=on,
+    ).order_by("full_name")
 
 
-def latest_assessment(field_name: str) -> Subquery:
-    """The `field_name` of a household's latest assessment (by date, then id), for use in annotate/alias."""
-    latest = Assessment.objects.filter(household=OuterRef("pk")).order_by("-assessed_on", "-id")
-    return Subquery(latest.values(field_name)[:1])
+def memberships_of(household: Household, *, on: date | None = None) -> QuerySet[Membership]:
+    """The memberships of `household` (only those current on `on` when given), oldest first, with the person."""
+    memberships = Membership.objects.select_related("person", "person__ethnicity").filter(household=household)
+    if on is not None:
+        memberships = memberships.filter(Q(end_date__isnull=True) | Q(end_date__gt=on), start_date__lte=on)
+    return memberships.order_by("start_date", "id")
 
 
-def ethnicity_ids(code: str) -> QuerySet[Ethnicity, Any]:
-    """Ethnicity rows of the group with `code` in the default list: its row there and in the other list."""
-    condition = Q(code_list=DEFAULT_CODE_LIST, code=code)
-    for group in ethnic_groups():
-        if group.code(DEFAULT_CODE_LIST) == code and group.code(CodeList.B):
-            condition |= Q(code_list=CodeList.B, code=group.code(CodeList.B))
-    return Ethnicity.objects.filter(condition).values("pk")
-
-
-def ethnicity_choices() -> list[tuple[str, str]]:
-    """(code, name) of every ethnic group in the default code list, in code order (Kinh first)."""
-    groups = [(g.code(DEFAULT_CODE_LIST) or "", g.name) for g in ethnic_groups()]
-    return sorted((code, name) for code, name in groups if code)
-
-
-class Counting(enum.Enum):
-    """How the page counts the matches: exactly, up to `COUNT_CAP`, or not at all."""
-
-    EXACT = "exact"
-    CAPPED = "capped"
-    NONE = "none"
-
-
-def _name_condition(folded: str) -> tuple[Q, Counting]:
-    """Households with a member (past or present) whose folded name contains `folded`, and how to count them.
-
-    The matching people are read first, at most `NAME_LIST_LIMIT` of them (one scan of the name index, stopping
-    early when the text is common). Few people: their households through the membership index, from the id list,
-    so neither the page nor the exact count scans the names again. Many people (a common text such as "van" or
-    "dinh thi"): a good share of all households match, so the page is filled by checking households one by one in
-    code order, and the matches are not counted (that would check every household).
-    """
-    people = list(
-        Person.objects.filter(search_name__contains=folded).values_list("pk", flat=True)[
-            : NAME_LIST_LIMIT + 1
-        ]
-    )
-    if len(people) <= NAME_LIST_LIMIT:
-        members = Membership.objects.filter(person_id__in=people).order_by().values("household_id")
-        return Q(pk__in=members), Counting.EXACT
-    named = Membership.objects.filter(household_id=OuterRef("pk"), person__search_name__contains=folded)
-    return Q(Exists(named)), Counting.NONE
-
-
-def _matching(
-    households: QuerySet[Household], filters: HouseholdFilters
-) -> tuple[QuerySet[Household], Counting]:
-    query = filters.query.strip()
-    kind = filters.search_kind
-    counting = Counting.EXACT
-    if kind == "citizen_id":
-        # The few households of that person (any membership) or with that code, read first: an OR in the list's
-        # query would make the planner test every household.
-        holders = Membership.objects.filter(person__citizen_id=query).order_by().values_list("household_id")
-        coded = Household.objects.filter(code=query).order_by().values_list("pk")
-        households = households.filter(pk__in=[row[0] for row in holders.union(coded)])
-    elif kind == "code":
-        households = households.filter(code__icontains=query)
-    elif kind == "name":
-        condition, counting = _name_condition(fold(query))
-        households = households.filter(condition)
-    if filters.commune_id is not None:
-        households = households.filter(commune_id=filters.commune_id)
-    if filters.village_id is not None:
-        households = households.filter(village_id=filters.village_id)
-    if filters.status in HouseholdStatus.values:
-        households = households.filter(status=filters.status)
-    for flag in ("is_agri", "has_meritorious_member", "no_working_capacity"):
-        if getattr(filters, flag):
-            households = households.filter(**{flag: True})
-    if filters.ethnicity:
-        households = households.filter(head__ethnicity_id__in=ethnicity_ids(filters.ethnicity))
-    if filters.poverty_class:
-        households = households.alias(latest_class=latest_assessment("poverty_class")).filter(
-            latest_class=filters.poverty_class
-        )
-    if (filters.ethnicity or filters.poverty_class) and counting is Counting.EXACT:
-        counting = Counting.CAPPED
-    return households.order_by("code"), counting
-
-
-def households_matching(households: QuerySet[Household], filters: HouseholdFilters) -> QuerySet[Household]:
-    """`households` (already limited to what the user may read) narrowed by `filters`, in code order."""
-    return _matching(households, filters)[0]
-
-
-@dataclass
-class HouseholdPage:
-    """One page of the list, with the number of matches: exact (`count`), at least (`count_at_least`: more than
-    `COUNT_CAP`), or unknown (both None)."""
-
-    households: list[Household]
-    number: int
-    page_size: int
-    count: int | None
-    count_at_least: int | None = None
-    has_next: bool = False
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def num_pages(self) -> int | None:
-        """None unless the count is exact."""
-        if self.count is None:
-            return None
-        return max(1, -(-self.count // self.page_size))
-
-    @property
-    def start_index(self) -> int:
-        return (self.number - 1) * self.page_size + 1 if self.households else 0
-
-    @property
-    def end_index(self) -> int:
-        return (self.number - 1) * self.page_size + len(self.households)
-
-
-def _count(households: QuerySet[Household], counting: Counting, cap: int) -> tuple[int | None, int | None]:
-    """(exact count, None), or (None, cap) when there are more than `cap`, or (None, None) when not counted."""
-    unordered = households.order_by()
-    if counting is Counting.EXACT:
-        return unordered.count(), None
-    if counting is Counting.NONE:
-        return None, None
-    found = unordered.values("pk")[: cap + 1].count()
-    return (found, None) if found <= cap else (None, cap)
-
-
-@contextmanager
-def _short_query_settings() -> Iterator[None]:
-    """On PostgreSQL, no JIT compilation and no parallel workers for the enclosed queries.
-
-    The planner prices the per-household probe (latest class, name check) as if it ran for every household, far
-    above `jit_above_cost`, though the LIMIT stops it after a few hundred: compiling then costs 50-130 ms, more
-    than the query itself. Starting parallel workers for a 51-row page costs about 20 ms more than it saves.
-    `SET LOCAL` keeps the settings to this transaction.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0")
-        yield
-
-
-def household_page(
-    households: QuerySet[Household],
-    filters: HouseholdFilters,
-    *,
-    number: int = 1,
-    page_size: int = PAGE_SIZE,
-    count_cap: int = COUNT_CAP,
-) -> HouseholdPage:
-    """Page `number` (from 1) of the matching households with commune, village, head and the latest assessment's
-    class, year and deprivation count. A fixed number of queries whatever the number of households: the matching
-    people of a name search, the count (skipped when the first page is not full), the page's ids, its rows."""
-    with _short_query_settings():
-        matching, counting = _matching(households, filters)
-        number = min(max(1, number), MAX_PAGE)
-        count: int | None = None
-        at_least: int | None = None
-        counted = False
-        if number > 1:
-            count, at_least = _count(matching, counting, count_cap)
-            counted = True
-            if count is not None:
-                number = min(number, max(1, -(-count // page_size)))
-        offset = (number - 1) * page_size
-        ids = list(matching.values_list("pk", flat=True)[offset : offset + page_size + 1])
-        has_next = len(ids) > page_size
-        ids = ids[:page_size]
-        if not counted:
-            if has_next:
-                count, at_least = _count(matching, counting, count_cap)
-            else:
-                count = len(ids)
-        rows = {
-            household.pk: household
-            for household in Household.objects.filter(pk__in=ids)
-            .select_related("commune", "village", "head")
-            .annotate(
-                latest_class=latest_assessment("poverty_class"),
-                latest_year=latest_assessment("review__year"),
-                latest_count=latest_assessment("deprivation_count"),
-            )
-        }
-    return HouseholdPage(
-        households=[rows[pk] for pk in ids if pk in rows],
-        number=number,
-        page_size=page_size,
-        count=count,
-        count_at_least=at_least,
-        has_next=has_next,
-    )
+def household_of_person(person: Person, on: date) -> int | None:
+    """The id of the household `person` belongs to on `on`, else of their latest household, else None (as
+    `member_update` decides which household a change of the person belongs to)."""
+    memberships = list(Membership.objects.filter(person=person).order_by("start_date", "id"))
+    for membership in memberships:
+        if membership.is_current_on(on):
+            return membership.household_id
+    return memberships[-1].household_id if memberships else None

@@ -23,9 +23,9 @@ from giamngheo.registry.bulk import (
     members_bulk_add,
     members_bulk_leave,
 )
+from giamngheo.registry.concurrency import Seen, StaleCopyError
 from giamngheo.registry.households import (
     HOUSEHOLD_EDITABLE_FIELDS,
-    ConcurrentEditError,
     household_close,
     household_register,
     household_split,
@@ -41,11 +41,12 @@ from giamngheo.registry.members import (
 
 __all__ = [
     "HOUSEHOLD_EDITABLE_FIELDS",
-    "ConcurrentEditError",
     "HouseholdRow",
     "LivingConditionsRow",
     "MemberLeaveRow",
     "MemberRow",
+    "Seen",
+    "StaleCopyError",
     "household_close",
     "household_register",
     "household_split",

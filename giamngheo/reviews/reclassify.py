@@ -12,7 +12,7 @@ through the engine applies the standard's indicator set, cut-off and income line
 would, and the conflict and missing masks are rebuilt from the stored derived/derivable masks. This is what a
 corrected income line, cut-off or indicator list needs. A change to a rule's definition, or to the registry since
 the assessment, needs `rederive=True`: facts are rebuilt from the registry on each assessment's date
-(`registry.facts.frames_for_assessments`) and every rule is evaluated again.
+(`reviews.frames.frames_for_assessments`) and every rule is evaluated again.
 
 A row whose result changed loses its stored explanation (it described the old result); `explanation_for`
 recomputes one from the stored facts snapshot on demand.
@@ -38,12 +38,13 @@ from giamngheo.registry.facts import (
     facts_for_households,
     facts_from_json,
     facts_to_json,
-    frames_for_assessments,
 )
 from giamngheo.registry.sqlbulk import update_rows
 from giamngheo.reviews import sqlio
+from giamngheo.reviews.frames import frames_for_assessments
 from giamngheo.reviews.models import Assessment, PovertyClass, Review
 from giamngheo.standards.models import PovertyStandard
+from giamngheo.standards.services import ensure_standard_row
 
 
 @dataclass(frozen=True)
@@ -222,8 +223,6 @@ def assessments_classify(
     forced = get_standard(standard_code) if standard_code else None
     with transaction.atomic():
         if forced is not None:
-            from giamngheo.reviews.services import ensure_standard_row
-
             ensure_standard_row(forced)
         codes = list(PovertyStandard.objects.order_by("code").values_list("code", flat=True))
         started = time.perf_counter()

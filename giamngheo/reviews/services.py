@@ -28,43 +28,25 @@ from giamngheo.engine.batch import classify_frame
 from giamngheo.engine.classify import Classification, IndicatorOutcome, classify_household, explain
 from giamngheo.engine.facts import AreaType, HouseholdFacts, PovertyClass
 from giamngheo.engine.frames import entered_masks, facts_to_frames
-from giamngheo.engine.standard import Standard, StandardError, get_standard, standard_for_lists_year
+from giamngheo.engine.standard import (
+    Standard,
+    StandardError,
+    get_standard,
+    load_catalogue,
+    standard_for_lists_year,
+)
+from giamngheo.registry.concurrency import Relevant, Seen, any_change, of_kind, refuse_if_stale
 from giamngheo.registry.facts import FactsRequest, facts_for_households, facts_to_json
 from giamngheo.registry.history import Changes, EventContext, diff, initial_changes
 from giamngheo.registry.models import EventKind, Household, HouseholdEvent
 from giamngheo.registry.sqlbulk import insert_rows, update_rows
 from giamngheo.registry.validation import Problems, add, is_choice, raise_if_any, row_messages, vn_date
 from giamngheo.reviews.models import Assessment, Cause, IncomeMethod, Review, ReviewKind
-from giamngheo.standards.models import PovertyStandard
-from giamngheo.standards.services import sync_standards
+from giamngheo.standards.services import ensure_standard_row
 
 
 def lists_effective_year(kind: str, year: int) -> int:
     return year + 1 if kind == ReviewKind.PERIODIC else year
-
-
-def ensure_standard_row(standard: Standard) -> PovertyStandard:
-    """The `PovertyStandard` row mirroring `standard`, created or brought up to date from the data files
-    (`standards.services.sync_standards`)."""
-    row = PovertyStandard.objects.filter(code=standard.id).first()
-    if row is not None and row.source_sha256 == standard.source_sha256:
-        return row
-    sync_standards()
-    row = PovertyStandard.objects.filter(code=standard.id).first()
-    if row is not None and row.source_sha256 == standard.source_sha256:
-        return row
-    # The standard came from another data folder than the one the standards app mirrors: upsert its own row.
-    row, _created = PovertyStandard.objects.update_or_create(
-        code=standard.id,
-        defaults={
-            "name": standard.name_vi,
-            "instrument": standard.instrument,
-            "valid_from": standard.valid_from,
-            "valid_to": standard.valid_to,
-            "source_sha256": standard.source_sha256,
-        },
-    )
-    return row
 
 
 def review_open(
@@ -372,10 +354,12 @@ def assessment_record(
     b1_score: int | None = None,
     causes: Iterable[int] = (),
     reviewer_name: str = "",
+    seen: Seen | None = None,
 ) -> Assessment:
     """Record (or re-record) a household's assessment in a review: build its facts on `assessed_on`, classify
     them with the scalar engine under the review's standard, store the result with its explanation and the facts
-    snapshot, and write an ASSESSED event (old → new class when re-recorded)."""
+    snapshot, and write an ASSESSED event (old → new class when re-recorded). `seen`: what the caller saw of the
+    household (refused when an assessment of it or the household row was written since)."""
     item = AssessmentInput(
         household=household,
         assessed_on=assessed_on,
@@ -386,9 +370,43 @@ def assessment_record(
         causes=tuple(causes),
         reviewer_name=reviewer_name,
     )
-    count = _record([item], review=review, actor=actor, actor_name=None, single=True)
+    count = _record([item], review=review, actor=actor, actor_name=None, single=True, seen=seen)
     assert count == 1
     return Assessment.objects.get(review=review, household=household)
+
+
+def assessment_rerecord(*, assessment: Assessment, actor: Any, seen: Seen | None = None) -> Assessment:
+    """Record `assessment` again in its review, with the same date, income, entered flags and causes, from the
+    registry's facts as they are now (for instance after a member's facts were corrected). The result depends on
+    everything recorded about the household, so any change since `seen` refuses it."""
+    review = assessment.review
+    item = AssessmentInput(
+        household=assessment.household,
+        assessed_on=assessment.assessed_on,
+        income_per_capita=assessment.income_per_capita,
+        entered=entered_flags(assessment),
+        income_method=assessment.income_method,
+        b1_score=assessment.b1_score,
+        causes=causes_of(assessment),
+        reviewer_name=assessment.reviewer_name,
+    )
+    _record([item], review=review, actor=actor, actor_name=None, single=True, seen=seen, relevant=any_change)
+    return Assessment.objects.get(review=review, household=assessment.household)
+
+
+def entered_flags(assessment: Assessment) -> dict[str, bool]:
+    """The deprivation flags the reviewer entered on a stored assessment, by indicator code."""
+    catalogue = load_catalogue()
+    return {
+        code: bool(assessment.entered_mask >> indicator.bit & 1)
+        for code, indicator in catalogue.items()
+        if assessment.entered_known_mask >> indicator.bit & 1
+    }
+
+
+def causes_of(assessment: Assessment) -> list[int]:
+    """The causes of poverty recorded on a stored assessment."""
+    return [cause for cause in Cause.values if assessment.causes_mask >> cause & 1]
 
 
 def assessments_bulk_record(
@@ -401,8 +419,19 @@ def assessments_bulk_record(
     return _record(items, review=review, actor=actor, actor_name=actor_name, single=False)
 
 
+# A new assessment conflicts with another assessment or a save of the household since the caller's copy.
+_ASSESSMENTS = of_kind(EventKind.ASSESSED)
+
+
 def _record(
-    items: Sequence[AssessmentInput], *, review: Review, actor: Any, actor_name: str | None, single: bool
+    items: Sequence[AssessmentInput],
+    *,
+    review: Review,
+    actor: Any,
+    actor_name: str | None,
+    single: bool,
+    seen: Seen | None = None,
+    relevant: Relevant = _ASSESSMENTS,
 ) -> int:
     context = EventContext.for_actor(actor, actor_name)
     standard = _standard_of(review)
@@ -420,18 +449,20 @@ def _record(
             )
         prepared: list[_Prepared] = []
         errors: list[str] = []
-        seen: set[int] = set()
+        listed: set[int] = set()
         for number, item in enumerate(items, start=1):
             household = fresh[item.household.pk]
+            if single:
+                refuse_if_stale(household, seen, relevant)
             item = replace(item, household=household)
             entry = _check_item(item, review, today, area_communes)
-            if household.pk in seen:
+            if household.pk in listed:
                 add(
                     entry.problems,
                     "household",
                     _("Hộ %(code)s xuất hiện hai lần trong cùng đợt rà soát.") % {"code": household.code},
                 )
-            seen.add(household.pk)
+            listed.add(household.pk)
             if single:
                 raise_if_any(entry.problems)
             prefix = _("Dòng %(number)s (hộ %(code)s)") % {"number": number, "code": household.code}
@@ -546,22 +577,14 @@ _STORED_FIELDS = [
 ]
 
 
-from giamngheo.reviews.reclassify import (  # noqa: E402 — re-exported: the set-based re-classification
-    ClassifyReport,
-    CommuneCount,
-    aggregate_by_commune,
-    assessments_classify,
-)
-
 __all__ = [
     "AssessmentInput",
-    "ClassifyReport",
-    "CommuneCount",
-    "aggregate_by_commune",
     "assessment_record",
+    "assessment_rerecord",
     "assessments_bulk_record",
-    "assessments_classify",
-    "ensure_standard_row",
+    "causes_of",
+    "classify_many",
+    "entered_flags",
     "lists_effective_year",
     "review_open",
 ]

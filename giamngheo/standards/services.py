@@ -51,3 +51,18 @@ def sync_standards(*, data_dir: Path | None = None) -> list[PovertyStandard]:
             logger.info("standard %s updated (sha256 %s)", code, standard.source_sha256)
         synced.append(row)
     return synced
+
+
+def ensure_standard_row(standard: Standard) -> PovertyStandard:
+    """The `PovertyStandard` row mirroring `standard`, created or brought up to date from the data files
+    (`sync_standards`)."""
+    row = PovertyStandard.objects.filter(code=standard.id).first()
+    if row is not None and row.source_sha256 == standard.source_sha256:
+        return row
+    sync_standards()
+    row = PovertyStandard.objects.filter(code=standard.id).first()
+    if row is not None and row.source_sha256 == standard.source_sha256:
+        return row
+    # The standard came from another data folder than the one this app mirrors: upsert its own row.
+    row, _created = PovertyStandard.objects.update_or_create(code=standard.id, defaults=_fields(standard))
+    return row

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from giamngheo.areas.models import AdminUnit, Village
 from giamngheo.engine.standard import load_catalogue
+from giamngheo.lib.params import positive_int
 from giamngheo.registry.ethnicities import DEFAULT_CODE_LIST
 from giamngheo.registry.models import (
     AreaType,
@@ -246,7 +247,8 @@ class _PlaceMixin(forms.Form):
         chosen: AdminUnit | None = default
         raw = self.data.get(self.add_prefix("commune")) if self.is_bound else None
         if raw:
-            chosen = communes.filter(pk=raw).first() if str(raw).isdigit() else None
+            chosen_id = positive_int(str(raw))
+            chosen = communes.filter(pk=chosen_id).first() if chosen_id is not None else None
         limit_choices(self.fields["village"], villages_of(chosen))
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -27,10 +26,9 @@ from giamngheo.registry.models import (
     Household,
     HouseholdEvent,
     HouseholdStatus,
-    LivingConditions,
-    Membership,
 )
 from giamngheo.reviews.models import Assessment, Cause
+from giamngheo.reviews.selectors import household_with
 from giamngheo.web.edit.classification import classify, current_basis, rerecord_outcome, stored_matches
 
 
@@ -87,29 +85,7 @@ def history_rows(events: list[HouseholdEvent], catalogue: dict[str, Any]) -> lis
 
 @login_required
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    household = household_for_read(
-        request.user,
-        pk,
-        Household.objects.select_related("commune", "commune__parent", "village", "head").prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.select_related("person", "person__ethnicity").order_by(
-                    "end_date", "start_date", "id"
-                ),
-            ),
-            Prefetch("living_conditions", queryset=LivingConditions.objects.order_by("-recorded_on")),
-            Prefetch(
-                "assessments",
-                queryset=Assessment.objects.select_related("review", "standard", "commune").order_by(
-                    "-assessed_on", "-id"
-                ),
-            ),
-            Prefetch(
-                "events",
-                queryset=HouseholdEvent.objects.select_related("person").order_by("-recorded_at", "-id"),
-            ),
-        ),
-    )
+    household = household_for_read(request.user, pk, household_with(assessments=True, history=True))
     catalogue = load_catalogue()
     stored = list(household.assessments.all())
     assessments = [{"assessment": a, "indicators": _indicators(a, catalogue)} for a in stored]

@@ -2,8 +2,10 @@
 
 Every page needs a signed-in user and reads households only through `giamngheo.accounts.access`, so an account sees
 its own area and gets the same 404 for a household that is missing or outside it. The list's query and its
-performance notes are in `giamngheo.registry.selectors`; the filter choices offered here are limited to the
-account's area too (communes of its area that hold households it may read, villages of the chosen commune).
+performance notes are in `giamngheo.reviews.selectors`, shared with the API list and the exports; the filter
+choices offered here are limited to the account's area too (communes of its area that hold households it may read,
+villages of the chosen commune). A query parameter that is not what it should be (a page number such as "²") is
+ignored, never an error.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from giamngheo.accounts.access import households_for
 from giamngheo.accounts.scope import scope_for
 from giamngheo.areas.models import AdminUnit, UnitLevel, Village
+from giamngheo.lib.params import positive_int
+from giamngheo.registry.ethnicities import ethnicity_choices
 from giamngheo.registry.models import HouseholdStatus
-from giamngheo.registry.selectors import HouseholdFilters, ethnicity_choices, household_page
 from giamngheo.reviews.models import PovertyClass
+from giamngheo.reviews.selectors import HouseholdFilters, household_page
 from giamngheo.reviews.stats import area_label
 
 # The flag checkboxes: query parameter (Vietnamese, as the URLs are), the filter it sets, its label.
@@ -30,11 +34,6 @@ FLAGS = (
     ("co_cong", "has_meritorious_member", _("Có thành viên là người có công")),
     ("khong_lao_dong", "no_working_capacity", _("Hộ không có khả năng lao động")),
 )
-
-
-def _int_or_none(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
 
 def commune_choices(user: Any) -> list[AdminUnit]:
@@ -57,8 +56,8 @@ def village_choices(user: Any, commune_id: int) -> list[Village]:
 
 
 def _filters(params: QueryDict, villages: list[Village]) -> HouseholdFilters:
-    commune_id = _int_or_none(params.get("xa"))
-    village_id = _int_or_none(params.get("thon"))
+    commune_id = positive_int(params.get("xa"))
+    village_id = positive_int(params.get("thon"))
     ethnicity = params.get("dan_toc", "")
     return HouseholdFilters(
         query=params.get("q", "").strip()[:120],
@@ -67,14 +66,14 @@ def _filters(params: QueryDict, villages: list[Village]) -> HouseholdFilters:
         poverty_class=params.get("phan_loai", "") if params.get("phan_loai") in PovertyClass.values else "",
         ethnicity=ethnicity if any(code == ethnicity for code, _name in ethnicity_choices()) else "",
         status=params.get("tinh_trang", "") if params.get("tinh_trang") in HouseholdStatus.values else "",
-        **{flag: params.get(name) == "1" for name, flag, _label in FLAGS},
+        **{flag: True if params.get(name) == "1" else None for name, flag, _label in FLAGS},
     )
 
 
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
     communes = commune_choices(request.user)
-    commune_id = _int_or_none(request.GET.get("xa"))
+    commune_id = positive_int(request.GET.get("xa"))
     villages = (
         village_choices(request.user, commune_id)
         if commune_id is not None and any(c.pk == commune_id for c in communes)
@@ -82,7 +81,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     )
     filters = _filters(request.GET, villages)
     page = household_page(
-        households_for(request.user), filters, number=_int_or_none(request.GET.get("trang")) or 1
+        households_for(request.user), filters, number=positive_int(request.GET.get("trang")) or 1
     )
     params = request.GET.copy()
     params.pop("trang", None)

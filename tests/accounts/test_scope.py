@@ -11,7 +11,6 @@ from giamngheo.accounts.models import Role
 from giamngheo.accounts.scope import scope_for
 from giamngheo.accounts.services import area_role_assign
 from giamngheo.areas.models import UnitSuccession, Village
-from giamngheo.registry.models import Household
 from tests.registry.factories import LEGACY_END, REFORM, make_household, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +31,7 @@ def test_each_persona_sees_exactly_its_area(personas, name: str) -> None:
     user = personas.users()[name]
     codes = set(access.households_for(user).values_list("code", flat=True))
     assert codes == VISIBLE[name]
-    assert set(Household.objects.visible_to(user).values_list("code", flat=True)) == VISIBLE[name]
+    assert set(access.households_for(user).values_list("code", flat=True)) == VISIBLE[name]
 
 
 def test_new_commune_officer_reads_legacy_commune_households(personas) -> None:

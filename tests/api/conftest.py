@@ -10,6 +10,8 @@ import pytest
 from django.test import Client
 
 from giamngheo.accounts.services import token_create
+from giamngheo.registry.concurrency import Seen
+from giamngheo.registry.models import Household
 from giamngheo.reviews.models import Assessment, Review
 from giamngheo.reviews.services import assessment_record
 from tests.reviews.helpers import open_review
@@ -32,23 +34,31 @@ class Api:
             self.tokens[name] = raw
         return self.tokens[name]
 
-    def _headers(self, name: str | None) -> dict[str, str]:
-        return {} if name is None else {"Authorization": f"Bearer {self.token(name)}"}
+    def _headers(self, name: str | None, if_match: str | None = None) -> dict[str, str]:
+        headers = {} if name is None else {"Authorization": f"Bearer {self.token(name)}"}
+        if if_match is not None:
+            headers["If-Match"] = if_match
+        return headers
 
     def get(self, name: str | None, path: str, **params: Any) -> Any:
         return self.client.get(path, params, headers=self._headers(name))
 
-    def post(self, name: str | None, path: str, body: Any = None) -> Any:
+    def post(self, name: str | None, path: str, body: Any = None, *, if_match: str | None = None) -> Any:
         return self.client.post(
             path, json.dumps(body if body is not None else {}), content_type="application/json",
-            headers=self._headers(name),
+            headers=self._headers(name, if_match),
         )  # fmt: skip
 
-    def patch(self, name: str | None, path: str, body: Any = None) -> Any:
+    def patch(self, name: str | None, path: str, body: Any = None, *, if_match: str | None = None) -> Any:
         return self.client.patch(
             path, json.dumps(body if body is not None else {}), content_type="application/json",
-            headers=self._headers(name),
+            headers=self._headers(name, if_match),
         )  # fmt: skip
+
+
+def etag(household: Any) -> str:
+    """The entity tag the API gives `household` now (what a client holds after reading it)."""
+    return Seen.of(Household.objects.get(pk=household.pk)).etag
 
 
 @pytest.fixture

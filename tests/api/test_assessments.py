@@ -15,7 +15,7 @@ from giamngheo.engine.facts import AreaType, HouseholdFacts, MemberFacts
 from giamngheo.engine.standard import get_standard, standard_in_force
 from giamngheo.registry.models import EventKind, HouseholdEvent
 from giamngheo.reviews.models import Assessment
-from tests.api.conftest import Api
+from tests.api.conftest import Api, etag
 from tests.registry.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,8 @@ def test_record_an_assessment(api: Api, personas: Any, reviews: Any) -> None:
         "entered": {"viec_lam": True, "bao_hiem_y_te": True, "nguon_nuoc_sinh_hoat": True},
         "income_method": "measured", "causes": [0, 6], "b1_score": 120,
     }  # fmt: skip
-    first = api.post("owner", f"/api/households/{household.pk}/assessments", body)
+    first = api.post("owner", f"/api/households/{household.pk}/assessments", body, if_match=etag(household))
+    assert first["ETag"] == etag(household)
     assert first.status_code == 201, first.json()
     recorded = first.json()
     assert recorded["poverty_class"] == "ngheo" and recorded["deprivation_count"] == 3
@@ -61,8 +62,9 @@ def test_record_an_assessment(api: Api, personas: Any, reviews: Any) -> None:
     assert event.actor == personas.owner
     # Recording again in the same review replaces the result: 200, and the history says old → new.
     again = api.post(
-        "owner", f"/api/households/{household.pk}/assessments", {**body, "income_per_capita": 3_000_000}
-    )
+        "owner", f"/api/households/{household.pk}/assessments", {**body, "income_per_capita": 3_000_000},
+        if_match=first["ETag"],
+    )  # fmt: skip
     assert again.status_code == 200 and again.json()["id"] == recorded["id"]
     assert again.json()["poverty_class"] == "khong_ngheo"
     assert HouseholdEvent.objects.filter(household=household, kind=EventKind.ASSESSED).count() == 2
@@ -89,7 +91,9 @@ def test_bad_assessment_input(
         "assessed_on": "2025-12-01",
         "income_per_capita": 1_000_000,
     }
-    response = api.post("owner", f"/api/households/{household.pk}/assessments", {**body, **changes})
+    response = api.post(
+        "owner", f"/api/households/{household.pk}/assessments", {**body, **changes}, if_match=etag(household)
+    )
     assert response.status_code == 422
     assert any(words in message for message in response.json()["errors"][field]), response.json()
     assert not Assessment.objects.filter(household=household).exists()
@@ -100,7 +104,9 @@ def test_an_assessment_needs_a_review_of_the_households_commune(
 ) -> None:
     household = personas.kongchro_household
     body = {"review_id": reviews["H-SRO"].pk, "assessed_on": "2025-12-01", "income_per_capita": 1_000_000}
-    response = api.post("admin", f"/api/households/{household.pk}/assessments", body)
+    response = api.post(
+        "admin", f"/api/households/{household.pk}/assessments", body, if_match=etag(household)
+    )
     assert (
         response.status_code == 422
         and "không thuộc địa bàn rà soát" in response.json()["errors"]["household"][0]
@@ -123,7 +129,7 @@ def test_a_village_reviewer_records_assessments_but_does_not_edit(
         "income_per_capita": 1_000_000,
     }
     recorded = api.client.post(f"/api/households/{household.pk}/assessments", body, content_type="application/json",
-                               headers=headers)  # fmt: skip
+                               headers={**headers, "If-Match": etag(household)})  # fmt: skip
     assert recorded.status_code == 201, recorded.json()
     edit = api.client.patch(f"/api/households/{household.pk}", {"expected_version": household.version,
                             "address": "x"}, content_type="application/json", headers=headers)  # fmt: skip

@@ -9,7 +9,7 @@ import pytest
 
 from giamngheo.registry import services
 from giamngheo.registry.models import EventKind, HouseholdEvent, Person
-from tests.api.conftest import Api
+from tests.api.conftest import Api, etag
 from tests.registry.factories import make_ethnicity, make_household
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,9 @@ def test_add_a_member(api: Api, personas: Any) -> None:
         "full_name": "  Đinh   Thị Hoa ", "sex": "nu", "relationship": "child", "start_date": "2026-03-01",
         "birth_date": "2026-03-01", "ethnicity_id": bana.pk, "has_health_insurance": True,
     }  # fmt: skip
-    response = api.post("owner", f"/api/households/{household.pk}/members", body)
+    response = api.post("owner", f"/api/households/{household.pk}/members", body, if_match=etag(household))
     assert response.status_code == 201, response.json()
+    assert response["ETag"] == etag(household)
     member = response.json()
     assert member["full_name"] == "Đinh Thị Hoa" and member["ethnicity_name"] == "Ba Na"
     assert member["household_id"] == household.pk and member["relationship"] == "child"
@@ -50,7 +51,7 @@ def test_bad_member_input(api: Api, personas: Any, changes: dict[str, Any], fiel
     household = personas.kongchro_household
     body = {"full_name": "Y Mới", "sex": "nu", "relationship": "child", "start_date": "2026-03-01", **changes}
     before = Person.objects.count()
-    response = api.post("owner", f"/api/households/{household.pk}/members", body)
+    response = api.post("owner", f"/api/households/{household.pk}/members", body, if_match=etag(household))
     assert response.status_code == 422
     messages = response.json()["errors"][field]
     assert messages and all(message for message in messages) and any(words in m for m in messages)
@@ -59,12 +60,15 @@ def test_bad_member_input(api: Api, personas: Any, changes: dict[str, Any], fiel
 
 def test_read_and_edit_a_person(api: Api, personas: Any) -> None:
     person_id = personas.kongchro_household.head_id
-    read = api.get("owner", f"/api/members/{person_id}").json()
+    answer = api.get("owner", f"/api/members/{person_id}")
+    read = answer.json()
     assert read["id"] == person_id and read["full_name"] == "Đinh Văn Súy"
     assert [m["household_code"] for m in read["memberships"]] == ["H-KONGCHRO"]
+    assert answer["ETag"] == etag(personas.kongchro_household)  # the tag of the person's household
     response = api.patch(
-        "owner", f"/api/members/{person_id}", {"work_status": "self_employed", "has_health_insurance": False}
-    )
+        "owner", f"/api/members/{person_id}", {"work_status": "self_employed", "has_health_insurance": False},
+        if_match=answer["ETag"],
+    )  # fmt: skip
     assert response.status_code == 200, response.json()
     assert (
         response.json()["work_status"] == "self_employed" and response.json()["has_health_insurance"] is False
@@ -72,7 +76,12 @@ def test_read_and_edit_a_person(api: Api, personas: Any) -> None:
     event = HouseholdEvent.objects.filter(person_id=person_id).latest("id")
     assert event.kind == EventKind.MEMBER_UPDATED and event.actor == personas.owner
     assert event.changes["work_status"] == [None, "self_employed"]
-    bad = api.patch("owner", f"/api/members/{person_id}", {"citizen_id": "12", "disabled": True})
+    bad = api.patch(
+        "owner",
+        f"/api/members/{person_id}",
+        {"citizen_id": "12", "disabled": True},
+        if_match=response["ETag"],
+    )
     assert bad.status_code == 422 and "12 chữ số" in bad.json()["errors"]["citizen_id"][0]
     assert Person.objects.get(pk=person_id).disabled is False
 
@@ -88,9 +97,10 @@ def test_a_person_who_moved_to_another_area_can_no_longer_be_edited(api: Api, pe
     )
     read = api.get("owner", f"/api/members/{person.pk}").json()
     assert [m["household_code"] for m in read["memberships"]] == ["H-KONGCHRO"]  # the SRó one is not shown
-    refused = api.patch("owner", f"/api/members/{person.pk}", {"disabled": True})
+    tag = etag(personas.sro_household)
+    refused = api.patch("owner", f"/api/members/{person.pk}", {"disabled": True}, if_match=tag)
     assert refused.status_code == 403 and "Rơ Châm Hlang" in refused.json()["message"]
-    assert api.patch("peer", f"/api/members/{person.pk}", {"disabled": True}).status_code == 200
+    assert api.patch("peer", f"/api/members/{person.pk}", {"disabled": True}, if_match=tag).status_code == 200
 
 
 def test_the_household_head_can_be_named_through_the_household(api: Api, personas: Any) -> None:
@@ -135,7 +145,7 @@ def test_a_stale_household_version_refuses_adding_a_member(api: Api, personas: A
     household = personas.kongchro_household
     seen = api.get("owner", f"/api/households/{household.pk}").json()
     services.household_update(
-        household=household, actor=personas.admin, expected_version=seen["version"], is_agri=True
+        household=household, actor=personas.admin, seen=services.Seen(version=seen["version"]), is_agri=True
     )
     body = {
         "full_name": "Y Mới", "sex": "nu", "relationship": "child", "start_date": "2026-03-01",

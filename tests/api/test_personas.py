@@ -14,7 +14,7 @@ import pytest
 
 from giamngheo.registry.models import Household
 from tests.accounts.test_scope import VISIBLE
-from tests.api.conftest import PERSONAS, Api
+from tests.api.conftest import PERSONAS, Api, etag
 
 pytestmark = pytest.mark.django_db
 
@@ -72,24 +72,23 @@ def test_the_list_holds_exactly_the_area(api: Api, personas: Any, name: str) -> 
 
 
 def _write(api: Api, name: str, endpoint: str, household: Any, reviews: dict[str, Any]) -> Any:
+    tag = '"v1.e1"' if household is NOWHERE else etag(household)
     if endpoint == "edit household":
-        return api.patch(
-            name,
-            f"/api/households/{household.pk}",
-            {"expected_version": household.version, "address": "Thôn 2"},
-        )
+        return api.patch(name, f"/api/households/{household.pk}", {"address": "Thôn 2"}, if_match=tag)
     if endpoint == "add member":
         body = {"full_name": "Y Mới", "sex": "nu", "relationship": "child", "start_date": "2026-01-02"}
-        return api.post(name, f"/api/households/{household.pk}/members", body)
+        return api.post(name, f"/api/households/{household.pk}/members", body, if_match=tag)
     if endpoint == "edit member":
-        return api.patch(name, f"/api/members/{household.head_id}", {"has_health_insurance": True})
+        return api.patch(
+            name, f"/api/members/{household.head_id}", {"has_health_insurance": True}, if_match=tag
+        )
     assert endpoint == "record assessment"
     body = {
         "review_id": reviews[household.code].pk,
         "assessed_on": "2025-12-01",
         "income_per_capita": 900_000,
     }
-    return api.post(name, f"/api/households/{household.pk}/assessments", body)
+    return api.post(name, f"/api/households/{household.pk}/assessments", body, if_match=tag)
 
 
 WRITES = {

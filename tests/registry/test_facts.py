@@ -18,11 +18,11 @@ from giamngheo.registry.facts import (
     facts_for_households,
     facts_from_json,
     facts_to_json,
-    frames_for_assessments,
     household_facts,
     prefetch_for_facts,
 )
 from giamngheo.registry.models import Household
+from giamngheo.reviews.frames import frames_for_assessments
 from tests.registry.factories import GOOD_CONDITIONS, POOR_CONDITIONS, make_household
 
 db = pytest.mark.django_db

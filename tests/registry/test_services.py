@@ -304,8 +304,8 @@ def test_living_conditions_validation(fields, field, text):
 
 def test_household_update_increments_the_version_and_records_old_and_new():
     household = make_household(address="Thôn 1")
-    services.household_update(household=household, actor=None, expected_version=1, address="Thôn 2",
-                              is_agri=True, on=date(2023, 1, 5))  # fmt: skip
+    services.household_update(household=household, actor=None, seen=services.Seen(version=1),
+                              address="Thôn 2", is_agri=True, on=date(2023, 1, 5))  # fmt: skip
     assert household.version == 2
     [event] = events(household, EventKind.UPDATED)
     assert event.changes == {"address": ["Thôn 1", "Thôn 2"], "is_agri": [False, True]}
@@ -341,27 +341,50 @@ def test_household_update_head_must_be_a_current_member_and_relationships_follow
     }
 
 
-def test_a_stale_edit_raises_concurrent_edit_error_listing_what_changed():
+@pytest.mark.parametrize("with_event_id", [False, True], ids=["version only", "version and last entry"])
+def test_a_stale_edit_raises_stale_copy_error_listing_what_changed(with_event_id: bool):
     household = make_household(address="Thôn 1")
-    editor_version = household.version
+    seen = services.Seen.of(household) if with_event_id else services.Seen(version=household.version)
     other = make_user(full_name="Trần Thị Bình")
     services.household_update(household=household, actor=other, address="Thôn 3", no_working_capacity=True)
     stale = type(household).objects.get(pk=household.pk)
-    with pytest.raises(services.ConcurrentEditError) as caught:
-        services.household_update(
-            household=stale, actor=None, expected_version=editor_version, address="Thôn 2"
-        )
+    with pytest.raises(services.StaleCopyError) as caught:
+        services.household_update(household=stale, actor=None, seen=seen, address="Thôn 2")
     error = caught.value
     assert isinstance(error, ValidationError)
-    assert error.expected_version == editor_version and error.current_version == editor_version + 1
-    assert error.changes_since == {"address": ["Thôn 1", "Thôn 3"], "no_working_capacity": [False, True]}
+    assert error.expected_version == seen.version and error.current_version == seen.version + 1
+    assert error.changes == {"address": ["Thôn 1", "Thôn 3"], "no_working_capacity": [False, True]}
     text = error.messages[0]
-    assert "phiên bản 1, nay là phiên bản 2" in text and "Trần Thị Bình" in text
+    assert "Trần Thị Bình" in text and "chưa được lưu" in text
     assert "địa chỉ: «Thôn 1» → «Thôn 3»" in text and "hộ không có khả năng lao động: «không» → «có»" in text
     stale.refresh_from_db()
     assert stale.address == "Thôn 3"  # the stale edit was not applied
-    services.household_update(household=stale, actor=None, expected_version=2, address="Thôn 2")
+    services.household_update(household=stale, actor=None, seen=services.Seen.of(stale), address="Thôn 2")
     assert stale.version == 3
+
+
+def test_every_write_service_refuses_a_stale_copy_itself():
+    """One stale-copy check, in the services: a member's change since the copy stops a change of that member,
+    a leave and a living-conditions record of the household only when they concern it."""
+    household = make_household(members=[{"full_name": "A"}, {"full_name": "B"}])
+    a, b = (m.person for m in Membership.objects.filter(household=household).order_by("id"))
+    seen = services.Seen.of(household)
+    services.member_update(person=a, actor=None, on=date(2023, 3, 1), has_health_insurance=True)
+    with pytest.raises(services.StaleCopyError):
+        services.member_update(person=a, actor=None, on=date(2023, 3, 1), seen=seen, in_education=True)
+    membership_a = Membership.objects.get(household=household, person=a)
+    with pytest.raises(services.StaleCopyError):
+        services.member_leave(membership=membership_a, end_date=date(2023, 3, 2), reason="moved_out",
+                              actor=None, seen=seen)  # fmt: skip
+    # Not concerned: another member, a living-conditions record, a new member.
+    services.member_update(person=b, actor=None, on=date(2023, 3, 1), seen=seen, in_education=True)
+    services.living_conditions_record(household=household, recorded_on=date(2023, 3, 1), actor=None,
+                                      seen=seen, uses_internet=True)  # fmt: skip
+    with pytest.raises(services.StaleCopyError):  # a second living-conditions record from the same copy
+        services.living_conditions_record(household=household, recorded_on=date(2023, 3, 2), actor=None,
+                                          seen=seen, uses_internet=False)  # fmt: skip
+    services.member_add(household=household, full_name="C", sex="nu", relationship="child",
+                        start_date=date(2023, 3, 3), actor=None, seen=seen)  # fmt: skip
 
 
 # close, split, merge -------------------------------------------------------------------------------------------

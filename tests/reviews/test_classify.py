@@ -11,7 +11,7 @@ from giamngheo.engine.classify import classify_household
 from giamngheo.engine.standard import get_standard
 from giamngheo.registry import services as registry
 from giamngheo.registry.facts import facts_from_json, household_facts
-from giamngheo.reviews import services
+from giamngheo.reviews import reclassify, services
 from giamngheo.reviews.models import Assessment
 from giamngheo.reviews.reclassify import explanation_for
 from tests.registry.factories import GOOD_CONDITIONS, POOR_CONDITIONS, make_commune, make_household
@@ -93,10 +93,10 @@ def test_fast_path_restores_exactly_what_the_scalar_engine_computes():
         and any(a.derivable_mask for a in assessments)
     )
     assert {a.poverty_class for a in assessments} >= {"ngheo", "can_ngheo", "khong_ngheo"}
-    unchanged = services.assessments_classify(review=review)
+    unchanged = reclassify.assessments_classify(review=review)
     assert unchanged.total == 40 and unchanged.changed == 0
     scramble(review)
-    report = services.assessments_classify(review=review)
+    report = reclassify.assessments_classify(review=review)
     assert report.total == 40 and report.changed == sum(1 for a in assessments if a.poverty_class != "khong_ngheo"
                                                          or a.deprivation_mask or a.conflict_mask or a.missing_mask)  # fmt: skip
     assert sum(report.by_class.values()) == 40 and report.by_standard == {"ND07-2021": 40}
@@ -126,7 +126,7 @@ def test_fast_path_under_another_standard_equals_the_scalar_engine_on_entered_fl
         for h in households
     ]  # fmt: skip
     services.assessments_bulk_record(items, review=review, actor=None)
-    report = services.assessments_classify(review=review, standard_code=standard_code)
+    report = reclassify.assessments_classify(review=review, standard_code=standard_code)
     assert report.by_standard == {standard_code: 25}
     for stored in Assessment.objects.filter(review=review):
         expected = scalar(stored, standard_code)
@@ -149,8 +149,8 @@ def test_rederive_reads_the_registry_again():
     registry.living_conditions_record(
         household=household, recorded_on=date(2023, 9, 1), actor=None, **GOOD_CONDITIONS
     )
-    assert services.assessments_classify(review=review).changed == 0  # the fast path does not see facts
-    report = services.assessments_classify(assessment_ids=[assessment.pk], rederive=True)
+    assert reclassify.assessments_classify(review=review).changed == 0  # the fast path does not see facts
+    report = reclassify.assessments_classify(assessment_ids=[assessment.pk], rederive=True)
     assert report.total == 1 and report.changed == 1 and report.rederived
     assessment.refresh_from_db()
     expected = classify_household(get_standard("ND07-2021"), household_facts(
@@ -172,11 +172,11 @@ def test_assessment_ids_limit_what_is_classified():
                                    actor=None, entered={"viec_lam": True, "dinh_duong": True, "bao_hiem_y_te": True})  # fmt: skip
     scramble(review)
     ids = list(Assessment.objects.order_by("id").values_list("id", flat=True)[:2])
-    report = services.assessments_classify(assessment_ids=ids)
+    report = reclassify.assessments_classify(assessment_ids=ids)
     assert report.total == 2 and report.by_class == {"ngheo": 2}
     assert list(Assessment.objects.order_by("id").values_list("poverty_class", flat=True)) == [
         "ngheo", "ngheo", "khong_ngheo", "khong_ngheo"]  # fmt: skip
-    assert services.assessments_classify(assessment_ids=[]).total == 0
+    assert reclassify.assessments_classify(assessment_ids=[]).total == 0
 
 
 def test_aggregate_by_commune():
@@ -192,15 +192,15 @@ def test_aggregate_by_commune():
         services.assessment_record(review=review, household=make_household(commune=commune),
                                    assessed_on=date(review.year, 10, 1), income_per_capita=income, actor=None,
                                    entered=entered)  # fmt: skip
-    by_review = services.aggregate_by_commune(review=review_2023)
+    by_review = reclassify.aggregate_by_commune(review=review_2023)
     assert [(c.commune_name, c.total, c.poor, c.near_poor, c.not_poor) for c in by_review] == [
         ("Xã Một", 3, 1, 1, 1)
     ]
-    by_year = {c.commune_id: c for c in services.aggregate_by_commune(year=2023)}
+    by_year = {c.commune_id: c for c in reclassify.aggregate_by_commune(year=2023)}
     assert by_year[first.pk].total == 3 and by_year[second.pk].poor == 1 and len(by_year) == 2
-    only_second = services.aggregate_by_commune(year=2023, commune_ids=[second.pk], kind="periodic")
+    only_second = reclassify.aggregate_by_commune(year=2023, commune_ids=[second.pk], kind="periodic")
     assert [(c.commune_code, c.total) for c in only_second] == [(second.code, 1)]
-    assert services.aggregate_by_commune(year=2021) == []
+    assert reclassify.aggregate_by_commune(year=2021) == []
 
 
 @pytest.mark.parametrize("standard_code", ["ND07-2021", "QD59-2015", "ND351-2025"])

@@ -20,8 +20,8 @@ from giamngheo.registry import services as registry
 from giamngheo.registry.bulk import HouseholdRow
 from giamngheo.reviews import services as reviews
 from giamngheo.reviews.models import Assessment, Review
+from giamngheo.reviews.overview import build_dashboard
 from giamngheo.reviews.stats import area_stats
-from giamngheo.web.dashboard import build_dashboard
 from tests.registry.factories import LEGACY_END, REFORM, make_commune
 from tests.reviews.helpers import open_review
 

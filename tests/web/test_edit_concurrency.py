@@ -81,7 +81,7 @@ def test_second_household_edit_is_refused_by_the_version(officers: tuple[Client,
     response = second.post(url, form_data(form_b, address="Nhà số 7", is_agri=True))
     assert response.status_code == 422
     message = " ".join(response.context["form"].non_field_errors())
-    assert "phiên bản" in message and "xa.kongchro" in message and "«Nhà số 5»" in message
+    assert "sau khi bạn mở biểu mẫu này" in message and "xa.kongchro" in message and "«Nhà số 5»" in message
     assert 'value="Nhà số 7"' in response.content.decode()
     world.household.refresh_from_db()
     assert world.household.address == "Nhà số 5" and not world.household.is_agri

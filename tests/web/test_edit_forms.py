@@ -27,9 +27,9 @@ from giamngheo.registry.models import (
     Person,
 )
 from giamngheo.reviews.models import Assessment, Review
+from giamngheo.reviews.selectors import household_with
 from giamngheo.reviews.services import assessment_record
 from giamngheo.web.edit.classification import current_basis, facts_with
-from giamngheo.web.edit.common import with_facts
 from tests.registry.factories import GOOD_CONDITIONS, make_household, make_person
 from tests.reviews.helpers import open_review
 
@@ -511,7 +511,7 @@ def test_the_live_classification_reads_the_registry_facts(world: Scenario) -> No
     make_person(
         world.household, full_name="Đã mất", date_of_death=date(2024, 1, 1), birth_date=date(1950, 1, 1)
     )
-    household = with_facts().get(pk=world.household.pk)
+    household = household_with().get(pk=world.household.pk)
     basis = current_basis(world.assessment, timezone.localdate())
     expected = household_facts(
         household, on=basis.on, income_per_capita=1_000_000, entered=dict(basis.entered)

@@ -48,10 +48,13 @@ Day = Annotated[date, BeforeValidator(_iso_day)]
 
 
 class Stamp(Input):
-    """What the client saw, for the stale-copy check (both optional; a part not sent is not checked)."""
+    """What the client saw, for clients that cannot send `If-Match` (see `api.preconditions`); a part not sent
+    is not checked, and a write with neither these nor `If-Match` is refused with 428."""
 
     expected_version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = Field(
-        None, description="Phiên bản hộ khi bạn bắt đầu sửa (trường version của hộ); đã đổi → 409"
+        None,
+        description="Phiên bản hộ khi bạn bắt đầu sửa (trường version của hộ); đã đổi → 409. "
+        "Nên dùng tiêu đề If-Match với ETag đã nhận.",
     )
     last_event_id: Annotated[int, Field(ge=0, le=2**62)] | None = Field(
         None,
@@ -61,8 +64,3 @@ class Stamp(Input):
 
 
 STAMP_FIELDS = frozenset(Stamp.model_fields)
-
-
-def stamp(payload: Stamp) -> dict[str, int | None]:
-    """The stale-copy check's arguments (`registry.concurrency.check`) from a payload."""
-    return {"version": payload.expected_version, "seen": payload.last_event_id}

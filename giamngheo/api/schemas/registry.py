@@ -50,6 +50,10 @@ class HouseholdItem(Schema):
     latest_class: PovertyClass | None = Field(description="Phân loại ở lần rà soát gần nhất")
     latest_year: int | None
     latest_deprivation_count: int | None
+    matched_members: list[str] = Field(
+        default_factory=list,
+        description="Khi tìm theo tên hoặc số định danh: những thành viên (hiện tại hoặc đã rời hộ) khớp",
+    )
 
     @staticmethod
     def resolve_head_name(obj: Any) -> str | None:
@@ -60,14 +64,34 @@ class HouseholdFilters(Schema):
     commune: Id | None = Field(None, description="id của xã nơi hộ đăng ký")
     village: Id | None = Field(None, description="id của thôn")
     poverty_class: PovertyClass | None = Field(None, description="Phân loại ở lần rà soát gần nhất")
-    ethnicity: Id | None = Field(None, description="id dân tộc của chủ hộ")
+    ethnicity: Annotated[str, Field(pattern=r"^[0-9]{2}$")] | None = Field(
+        None, description="Mã dân tộc của chủ hộ theo danh mục A (hai chữ số, ví dụ 01 Kinh)"
+    )
     status: HouseholdStatus | None = None
     is_agri: bool | None = None
     has_meritorious_member: bool | None = None
     no_working_capacity: bool | None = None
     q: Annotated[Text, Field(max_length=120)] | None = Field(
-        None, description="Tên thành viên (không phân biệt dấu), mã hộ, hoặc số định danh 12 chữ số"
+        None,
+        description="Tên thành viên (không phân biệt dấu và dấu nháy ' ’), mã hộ, hoặc số định danh 12 chữ số",
     )
+
+
+class HouseholdPaging(Schema):
+    limit: int = Field(50, ge=1, le=500, description="Số hộ tối đa trên một trang")
+    offset: int = Field(0, ge=0, le=50_000_000, description="Bỏ qua bấy nhiêu hộ đầu")
+
+
+class HouseholdPageOut(Schema):
+    count: int | None = Field(
+        description="Số hộ khớp bộ lọc; null khi không đếm (tên rất phổ biến) hoặc khi có hơn count_at_least hộ"
+    )
+    count_at_least: int | None = Field(
+        None, description="Khi đếm có giới hạn (lọc theo phân loại, dân tộc): có hơn bấy nhiêu hộ khớp"
+    )
+    limit: int
+    offset: int
+    items: list[HouseholdItem]
 
 
 class LivingConditionsOut(Schema):
@@ -208,10 +232,7 @@ class HouseholdCreate(Input):
     no_working_capacity: bool = False
 
 
-class HouseholdUpdate(Input):
-    expected_version: int = Field(
-        ge=1, le=2**31 - 1, description="Phiên bản hộ khi bạn bắt đầu sửa (trường version); sai → 409"
-    )
+class HouseholdUpdate(Stamp):
     on: Day | None = Field(None, description="Ngày thay đổi có hiệu lực (mặc định hôm nay)")
     code: Annotated[Text, Field(max_length=64)] | None = None
     commune_id: Id | None = None

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -17,13 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from giamngheo.accounts.access import household_for_assess
+from giamngheo.accounts.access import household_for_assess, reviews_covering
 from giamngheo.engine.standard import StandardError, get_standard, load_catalogue, standard_in_force
-from giamngheo.registry import concurrency as guard
-from giamngheo.registry.models import EventKind, Household
+from giamngheo.registry.models import Household
+from giamngheo.reviews import services as reviews
 from giamngheo.reviews.models import Assessment, Review
-from giamngheo.reviews.services import assessment_record
-from giamngheo.web.edit.classification import Basis, Outcome, causes_of, classify, entered_flags
+from giamngheo.reviews.services import assessment_record, causes_of, entered_flags
+from giamngheo.web.edit.classification import Basis, Outcome, classify
 from giamngheo.web.edit.common import (
     assessable,
     detail_url,
@@ -31,10 +30,9 @@ from giamngheo.web.edit.common import (
     latest_assessment,
     local_today,
     preview,
-    reviews_covering,
     run_service,
+    seen_by,
     stamp,
-    stamp_values,
     status_for,
 )
 from giamngheo.web.forms import AssessmentForm, StampedForm
@@ -62,33 +60,28 @@ def _assessment_form(household: Household, reviews: QuerySet[Review], data: Any 
 @login_required
 def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = assessable(request, pk)
-    reviews = reviews_covering(household)
+    reviews = reviews_covering(request.user, household)
     form = _assessment_form(household, reviews, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        version, seen = stamp_values(form)
         data = form.cleaned_data
         recorded: list[Assessment] = []
 
         def save() -> None:
-            with transaction.atomic():
-                fresh = guard.lock(household)
-                guard.refuse_if_stale(
-                    fresh, version=version, seen=seen, relevant=guard.of_kind(EventKind.ASSESSED)
+            recorded.append(
+                assessment_record(
+                    review=data["review"],
+                    household=household,
+                    assessed_on=data["assessed_on"],
+                    income_per_capita=data["income_per_capita"],
+                    actor=request.user,
+                    seen=seen_by(form),
+                    entered=form.entered(),
+                    income_method=data["income_method"],
+                    b1_score=data["b1_score"],
+                    causes=data["causes"],
+                    reviewer_name=data["reviewer_name"],
                 )
-                recorded.append(
-                    assessment_record(
-                        review=data["review"],
-                        household=fresh,
-                        assessed_on=data["assessed_on"],
-                        income_per_capita=data["income_per_capita"],
-                        actor=request.user,
-                        entered=form.entered(),
-                        income_method=data["income_method"],
-                        b1_score=data["b1_score"],
-                        causes=data["causes"],
-                        reviewer_name=data["reviewer_name"],
-                    )
-                )
+            )
 
         if run_service(form, save):
             assessment = recorded[0]
@@ -144,7 +137,7 @@ def _assessment_outcome(
 @require_POST
 def assessment_add_preview(request: HttpRequest, pk: int) -> HttpResponse:
     household = assessable(request, pk)
-    form = _assessment_form(household, reviews_covering(household), request.POST)
+    form = _assessment_form(household, reviews_covering(request.user, household), request.POST)
     form.is_valid()
     return preview(request, None, _assessment_outcome(household, form.cleaned_data, form))
 
@@ -162,22 +155,8 @@ def assessment_rerecord(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Biểu mẫu đã hết hạn; hãy tải lại trang."))
         return redirect(detail_url(household))
-    version, seen = stamp_values(form)
     try:
-        with transaction.atomic():
-            fresh = guard.lock(household)
-            guard.refuse_if_stale(fresh, version=version, seen=seen, relevant=guard.any_change)
-            assessment = assessment_record(
-                review=latest.review,
-                household=fresh,
-                assessed_on=latest.assessed_on,
-                income_per_capita=latest.income_per_capita,
-                actor=request.user,
-                entered=entered_flags(latest),
-                income_method=latest.income_method,
-                b1_score=latest.b1_score,
-                causes=causes_of(latest),
-            )
+        assessment = reviews.assessment_rerecord(assessment=latest, actor=request.user, seen=seen_by(form))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

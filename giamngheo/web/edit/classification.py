@@ -19,25 +19,12 @@ from typing import Any
 
 from giamngheo.engine.classify import Classification, classify_household
 from giamngheo.engine.facts import AreaType, HouseholdFacts
-from giamngheo.engine.standard import Standard, StandardError, get_standard, load_catalogue, standard_in_force
+from giamngheo.engine.standard import Standard, StandardError, get_standard, standard_in_force
 from giamngheo.registry.facts import household_facts, living_conditions_facts, member_facts
 from giamngheo.registry.models import Household, LivingConditions, Person
 from giamngheo.registry.validation import LIVING_CONDITIONS_FIELDS
-from giamngheo.reviews.models import Assessment, Cause, PovertyClass
-
-
-def entered_flags(assessment: Assessment) -> dict[str, bool]:
-    """The deprivation flags the reviewer entered on an assessment, by indicator code."""
-    return {
-        code: bool(assessment.entered_mask >> item.bit & 1)
-        for code, item in load_catalogue().items()
-        if assessment.entered_known_mask >> item.bit & 1
-    }
-
-
-def causes_of(assessment: Assessment) -> list[int]:
-    """The causes of poverty recorded on an assessment (`Cause` values)."""
-    return [int(cause) for cause in Cause.values if assessment.causes_mask >> cause & 1]
+from giamngheo.reviews.models import Assessment, PovertyClass
+from giamngheo.reviews.services import entered_flags
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,9 +28,10 @@ from giamngheo.accounts.access import household_for_assess, household_for_edit
 from giamngheo.accounts.scope import Scope
 from giamngheo.areas.models import AdminUnit, UnitLevel, valid_on_q
 from giamngheo.engine.standard import StandardError
-from giamngheo.registry import concurrency as guard
-from giamngheo.registry.models import Household, LivingConditions, Membership
-from giamngheo.reviews.models import Assessment, Review
+from giamngheo.registry.concurrency import Seen
+from giamngheo.registry.models import Household, Membership
+from giamngheo.reviews.models import Assessment
+from giamngheo.reviews.selectors import assessments_of, household_with
 from giamngheo.web.edit.classification import FactChanges, Outcome, classify, current_basis
 from giamngheo.web.forms import StampedForm, WorkspaceForm, apply_service_errors
 
@@ -41,35 +42,16 @@ PREVIEW_TEMPLATE = "web/edit/_preview.html"
 # Loading ----------------------------------------------------------------------------------------------------
 
 
-def with_facts(queryset: QuerySet[Household] | None = None) -> QuerySet[Household]:
-    """Households with what the classification reads prefetched: members, living conditions."""
-    queryset = queryset if queryset is not None else Household.objects.all()
-    return queryset.select_related("commune", "village", "head").prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.select_related("person", "person__ethnicity").order_by(
-                "start_date", "id"
-            ),
-        ),
-        Prefetch("living_conditions", queryset=LivingConditions.objects.order_by("-recorded_on")),
-    )
-
-
 def editable(request: HttpRequest, pk: int) -> Household:
-    return household_for_edit(request.user, pk, with_facts())
+    return household_for_edit(request.user, pk, household_with())
 
 
 def assessable(request: HttpRequest, pk: int) -> Household:
-    return household_for_assess(request.user, pk, with_facts())
+    return household_for_assess(request.user, pk, household_with())
 
 
 def latest_assessment(household: Household) -> Assessment | None:
-    return (
-        Assessment.objects.filter(household=household)
-        .select_related("review")
-        .order_by("-assessed_on", "-id")
-        .first()
-    )
+    return assessments_of(household).first()
 
 
 def current_membership(household: Household, person_pk: int) -> Membership:
@@ -81,7 +63,9 @@ def current_membership(household: Household, person_pk: int) -> Membership:
 
 
 def stamp(household: Household) -> dict[str, int]:
-    return {"version": household.version, "seen": guard.last_event_id(household)}
+    """The form fields carrying what the user saw of the household (`concurrency.Seen`)."""
+    seen = Seen.of(household)
+    return {"version": seen.version or 0, "seen": seen.event_id or 0}
 
 
 def local_today() -> date:
@@ -97,24 +81,6 @@ def editable_communes(scope: Scope, today: date, keep: AdminUnit | None = None) 
     if keep is not None:
         condition |= Q(pk=keep.pk)
     return AdminUnit.objects.filter(condition).order_by("name", "code")
-
-
-def reviews_covering(household: Household) -> QuerySet[Review]:
-    """Reviews whose area covers the household's commune: of the commune itself, its district or province, or,
-    after the 2025 reform, of a commune that took it over and that commune's province."""
-    commune = household.commune
-    ids = {commune.pk, commune.parent_id}
-    if commune.parent is not None:
-        ids.add(commune.parent.parent_id)
-    for successor, parent, grandparent in AdminUnit.objects.filter(
-        predecessions__predecessor=commune
-    ).values_list("pk", "parent_id", "parent__parent_id"):
-        ids |= {successor, parent, grandparent}
-    return (
-        Review.objects.filter(area_id__in=[i for i in ids if i is not None])
-        .select_related("area", "standard")
-        .order_by("-year", "-reference_date", "-pk")
-    )
 
 
 # Rendering --------------------------------------------------------------------------------------------------
@@ -223,8 +189,9 @@ def status_for(form: WorkspaceForm) -> int:
     return 422 if form.errors else 200
 
 
-def stamp_values(form: StampedForm) -> tuple[int, int]:
-    return form.cleaned_data["version"], form.cleaned_data["seen"]
+def seen_by(form: StampedForm) -> Seen:
+    """What the user saw of the household when the form was opened, for the service's stale-copy check."""
+    return Seen(version=form.cleaned_data["version"], event_id=form.cleaned_data["seen"])
 
 
 def preview_changes(request: HttpRequest, household: Household, changes: FactChanges) -> HttpResponse:

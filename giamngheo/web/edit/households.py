@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from giamngheo.accounts.scope import scope_for
+from giamngheo.lib.params import positive_int
 from giamngheo.registry import services
-from giamngheo.registry.models import Household, Person, Relationship
+from giamngheo.registry.models import Household, Relationship
+from giamngheo.registry.selectors import current_members
 from giamngheo.web.edit.classification import FactChanges
 from giamngheo.web.edit.common import (
     detail_url,
@@ -27,8 +29,8 @@ from giamngheo.web.edit.common import (
     local_today,
     preview_changes,
     run_service,
+    seen_by,
     stamp,
-    stamp_values,
     status_for,
 )
 from giamngheo.web.forms import HouseholdCreateForm, HouseholdEditForm, villages_of
@@ -95,15 +97,18 @@ def household_villages(request: HttpRequest) -> HttpResponse:
     if not scope.can_edit:
         raise PermissionDenied
     raw = request.GET.get("commune", "")
-    commune = editable_communes(scope, local_today()).filter(pk=raw).first() if raw.isdigit() else None
+    commune_id = positive_int(raw)
+    commune = (
+        editable_communes(scope, local_today()).filter(pk=commune_id).first()
+        if commune_id is not None
+        else None
+    )
     return render(request, "web/edit/_village_options.html", {"villages": villages_of(commune)})
 
 
 def _household_form(request: HttpRequest, household: Household, data: Any = None) -> HouseholdEditForm:
     scope = scope_for(request.user)
-    members = Person.objects.filter(
-        memberships__household=household, memberships__end_date__isnull=True
-    ).order_by("full_name")
+    members = current_members(household, local_today())
     initial = {
         "code": household.code,
         "commune": household.commune,
@@ -141,13 +146,12 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if not changes:
             messages.info(request, _("Không có thay đổi nào để lưu."))
             return redirect(detail_url(household))
-        version, _seen = stamp_values(form)
 
         def save() -> None:
             services.household_update(
                 household=household,
                 actor=request.user,
-                expected_version=version,
+                seen=seen_by(form),
                 on=form.cleaned_data["on"],
                 **changes,
             )

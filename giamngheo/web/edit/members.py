@@ -6,15 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from giamngheo.registry import concurrency as guard
 from giamngheo.registry import services
-from giamngheo.registry.models import EventKind, Household, Membership, Person
+from giamngheo.registry.models import Household, Membership, Person
 from giamngheo.web.edit.classification import FactChanges, living_record_values
 from giamngheo.web.edit.common import (
     current_membership,
@@ -24,8 +22,8 @@ from giamngheo.web.edit.common import (
     local_today,
     preview_changes,
     run_service,
+    seen_by,
     stamp,
-    stamp_values,
 )
 from giamngheo.web.forms import (
     LivingConditionsForm,
@@ -54,19 +52,16 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = editable(request, pk)
     form = _member_add_form(household, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        version, seen = stamp_values(form)
 
         def save() -> None:
-            with transaction.atomic():
-                fresh = guard.lock(household)
-                guard.refuse_if_stale(fresh, version=version, seen=seen, relevant=guard.household_saved)
-                services.member_add(
-                    household=fresh,
-                    actor=request.user,
-                    relationship=form.cleaned_data["relationship"],
-                    start_date=form.cleaned_data["start_date"],
-                    **form.person_values(),
-                )
+            services.member_add(
+                household=household,
+                actor=request.user,
+                seen=seen_by(form),
+                relationship=form.cleaned_data["relationship"],
+                start_date=form.cleaned_data["start_date"],
+                **form.person_values(),
+            )
 
         if run_service(form, save):
             messages.success(
@@ -116,15 +111,11 @@ def member_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
         if not changes:
             messages.info(request, _("Không có thay đổi nào để lưu."))
             return redirect(detail_url(household, "thanh-vien"))
-        version, seen = stamp_values(form)
 
         def save() -> None:
-            with transaction.atomic():
-                # The same lock order as member_update: the person, then the household.
-                list(Person.objects.select_for_update().filter(pk=person.pk).values_list("pk"))
-                fresh = guard.lock(household)
-                guard.refuse_if_stale(fresh, version=version, seen=seen, relevant=guard.concerning(person))
-                services.member_update(person=person, actor=request.user, on=local_today(), **changes)
+            services.member_update(
+                person=person, actor=request.user, on=local_today(), seen=seen_by(form), **changes
+            )
 
         if run_service(form, save):
             messages.success(request, _("Đã lưu thông tin «%(name)s».") % {"name": person.full_name})
@@ -168,18 +159,15 @@ def member_leave(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     person = membership.person
     form = _leave_form(household, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        version, seen = stamp_values(form)
 
         def save() -> None:
-            with transaction.atomic():
-                fresh = guard.lock(household)
-                guard.refuse_if_stale(fresh, version=version, seen=seen, relevant=guard.concerning(person))
-                services.member_leave(
-                    membership=membership,
-                    end_date=form.cleaned_data["end_date"],
-                    reason=form.cleaned_data["end_reason"],
-                    actor=request.user,
-                )
+            services.member_leave(
+                membership=membership,
+                end_date=form.cleaned_data["end_date"],
+                reason=form.cleaned_data["end_reason"],
+                actor=request.user,
+                seen=seen_by(form),
+            )
 
         if run_service(form, save):
             messages.success(request, _("Đã ghi nhận «%(name)s» rời hộ.") % {"name": person.full_name})
@@ -226,20 +214,15 @@ def living_conditions(request: HttpRequest, pk: int) -> HttpResponse:
     household = editable(request, pk)
     form = _living_form(household, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        version, seen = stamp_values(form)
 
         def save() -> None:
-            with transaction.atomic():
-                fresh = guard.lock(household)
-                guard.refuse_if_stale(
-                    fresh, version=version, seen=seen, relevant=guard.of_kind(EventKind.LIVING_CONDITIONS)
-                )
-                services.living_conditions_record(
-                    household=fresh,
-                    recorded_on=form.cleaned_data["recorded_on"],
-                    actor=request.user,
-                    **form.values(),
-                )
+            services.living_conditions_record(
+                household=household,
+                recorded_on=form.cleaned_data["recorded_on"],
+                actor=request.user,
+                seen=seen_by(form),
+                **form.values(),
+            )
 
         if run_service(form, save):
             messages.success(
