@@ -28,7 +28,7 @@ import random
 import resource
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,9 +54,11 @@ def generate(households: int, seed: int) -> dict[str, object]:
     communes = list(AdminUnit.objects.communes().filter(valid_to__isnull=False).values_list("id", flat=True))
     province = AdminUnit.objects.provinces().filter(valid_to__isnull=False).first()
     assert province is not None
+    # An open round (its cut-off date still ahead): only open rounds are re-classified, closed ones stay as decided.
+    cutoff = date.today() + timedelta(days=30)
     review = Review.objects.create(
-        name="Rà soát benchmark 2023", year=2023, area=province, standard_id=standard.id,
-        lists_effective_year=2024, reference_date=date(2023, 12, 14),
+        name="Rà soát benchmark (đợt đang mở)", year=cutoff.year, area=province, standard_id=standard.id,
+        lists_effective_year=cutoff.year + 1, reference_date=cutoff,
     )  # fmt: skip
     now = datetime(2023, 12, 14, tzinfo=UTC)
     indicator_mask = standard.mask

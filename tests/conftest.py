@@ -1,8 +1,33 @@
-"""Shared fixtures. Tests run on SQLite by default and on PostgreSQL when DATABASE_URL names one."""
+"""Shared fixtures. Tests run on SQLite by default and on PostgreSQL when DATABASE_URL names one.
+
+Every test runs on the same calendar: the clock is set to `NOW` (20 November 2026, 09:00 in Vietnam, during the
+end-2026 periodic review, whose cut-off date is 14 December) and keeps ticking from there. Which review rounds are
+open or closed, which standard is in force and every "today" in a service or a page then follow from the test's
+own data, whatever day the suite runs on. A test about an earlier time says so with
+`@pytest.mark.calendar(date(2023, 12, 1))` (09:00 in Vietnam on that day).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+TODAY = NOW.date()
+# The end-2026 periodic review decides the 2027 lists (under NĐ 351/2025); it is open on TODAY.
+OPEN_PERIODIC_CUTOFF = date(2026, 12, 14)
+
+
+@pytest.fixture(autouse=True)
+def _calendar(request: pytest.FixtureRequest) -> Iterator[None]:
+    marker = request.node.get_closest_marker("calendar")
+    now = NOW if marker is None else datetime.combine(marker.args[0], NOW.timetz())
+    with time_machine.travel(now, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

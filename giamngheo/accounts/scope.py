@@ -51,6 +51,11 @@ class Scope:
         return self.role in {Role.ADMIN, Role.COMMUNE, Role.VILLAGE} and not self.is_empty
 
     @property
+    def can_open_review(self) -> bool:
+        """May open a review round of its area (a commune's regular monthly round, for instance)."""
+        return self.role in {Role.ADMIN, Role.COMMUNE} and not self.is_empty
+
+    @property
     def can_approve(self) -> bool:
         return self.role in {Role.ADMIN, Role.PROVINCE} and not self.is_empty
 

@@ -28,6 +28,7 @@ from giamngheo.api.schemas import (
     AssessmentCreate,
     AssessmentDetail,
     AssessmentItem,
+    CorrectionCreate,
     ReviewFilters,
     ReviewOut,
 )
@@ -36,7 +37,7 @@ from giamngheo.registry.concurrency import Seen
 from giamngheo.registry.models import Household
 from giamngheo.reviews.models import Assessment, Review
 from giamngheo.reviews.selectors import assessments_of
-from giamngheo.reviews.services import assessment_record
+from giamngheo.reviews.services import assessment_correct, assessment_record
 
 router = Router(tags=["Rà soát"])
 
@@ -67,7 +68,7 @@ def assessment_get(request: HttpRequest, assessment_id: int = AssessmentId) -> A
 @router.post(
     "/households/{household_id}/assessments",
     response={200: AssessmentDetail, 201: AssessmentDetail, **WRITE_ERRORS},
-    summary="Ghi phiếu rà soát của hộ trong một đợt rà soát (ghi lại nếu đã có: 200); cần If-Match",
+    summary="Ghi phiếu rà soát của hộ trong một đợt đang mở (ghi lại nếu đã có: 200); đợt đã chốt: 409; cần If-Match",
 )
 def assessment_create(
     request: HttpRequest, response: HttpResponse, payload: AssessmentCreate, household_id: int = HouseholdId
@@ -101,6 +102,33 @@ def _record(
         reviewer_name=payload.reviewer_name,
         actor=user,
     )
+
+
+@router.post(
+    "/assessments/{assessment_id}/corrections",
+    response={201: AssessmentDetail, **WRITE_ERRORS},
+    summary="Đính chính phiếu của đợt đã chốt: một phiếu mới ghi rõ lý do, phiếu cũ giữ nguyên; cần If-Match",
+)
+def assessment_correction(
+    request: HttpRequest, response: HttpResponse, payload: CorrectionCreate, assessment_id: int = AssessmentId
+) -> Any:
+    user = current_user(request)
+    assessment = assessment_for_read(user, assessment_id)
+    household = household_for_assess(user, assessment.household_id)
+    seen = seen_for_write(request, payload)
+    corrected = assessment_correct(
+        assessment=assessment,
+        actor=user,
+        reason=payload.reason,
+        seen=seen,
+        income_per_capita=payload.income_per_capita,
+        entered=payload.entered,
+        income_method=payload.income_method,
+        b1_score=payload.b1_score,
+        causes=[int(cause) for cause in payload.causes] if payload.causes is not None else None,
+    )
+    tag(response, household)
+    return Status(201, assessment_for_read(user, corrected.pk))
 
 
 @router.get(

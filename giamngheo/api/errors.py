@@ -4,7 +4,7 @@
 - 404: missing *or outside the caller's area* — the same body, so a probe learns nothing about other areas;
 - 409: stale `expected_version` / `last_event_id` in the body, 412: a stale `If-Match` (both list what changed
   meanwhile, from `registry.concurrency.StaleCopyError`); 428: a write that says nothing of what it saw
-  (`api.preconditions`);
+  (`api.preconditions`); 409 with code "closed_round": a write into a round whose cut-off date has passed;
 - 422: input the schema or a service refused, each message naming the field.
 """
 
@@ -25,6 +25,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from giamngheo.api.preconditions import LocalizedHttpError, stale_status
 from giamngheo.registry.concurrency import StaleCopyError
+from giamngheo.reviews.rounds import ClosedRoundError
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +44,14 @@ class Error(Schema):
 
 
 class ConflictError(Schema):
+    """409/412: a stale copy (`code` "stale_copy", with the versions and what changed meanwhile), or a write into a
+    round whose cut-off date has passed (`code` "closed_round")."""
+
     message: str
-    expected_version: int
-    current_version: int
-    changes: dict[str, list[Any]]
+    code: str
+    expected_version: int | None = None
+    current_version: int | None = None
+    changes: dict[str, list[Any]] | None = None
 
 
 def _json(api: NinjaAPI, request: HttpRequest, status: int, body: Mapping[str, Any]) -> HttpResponse:
@@ -163,11 +168,15 @@ def register(api: NinjaAPI) -> None:
     def stale_copy(request: HttpRequest, exc: Any) -> HttpResponse:
         body = {
             "message": exc.messages[0],
+            "code": "stale_copy",
             "expected_version": exc.expected_version,
             "current_version": exc.current_version,
             "changes": exc.changes,
         }
         return _json(api, request, stale_status(request), body)
+
+    def closed_round(request: HttpRequest, exc: Any) -> HttpResponse:
+        return _json(api, request, 409, {"message": exc.messages[0], "code": "closed_round"})
 
     def invalid(request: HttpRequest, exc: Any) -> HttpResponse:
         if hasattr(exc, "error_dict"):
@@ -195,4 +204,5 @@ def register(api: NinjaAPI) -> None:
     api.add_exception_handler(PermissionDenied, forbidden)
     api.add_exception_handler(DjangoValidationError, invalid)
     api.add_exception_handler(StaleCopyError, stale_copy)
+    api.add_exception_handler(ClosedRoundError, closed_round)
     api.add_exception_handler(NinjaValidationError, schema_invalid)

@@ -259,7 +259,9 @@ class _Builder:
                 income_per_capita=assessment.income_per_capita, entered=assessment.entered,
                 causes=assessment.causes, reviewer_name=f"Rà soát viên {village.name}",
             ))  # fmt: skip
-        count = reviews.assessments_bulk_record(items, review=review, actor=self.actor)
+        # A past round's records are imported (`historical`): a round whose cut-off date has passed accepts each
+        # household's first assessment, never a second one.
+        count = reviews.assessments_bulk_record(items, review=review, actor=self.actor, historical=True)
         self.report.assessments[review.name] = count
         self._check(review, review_plan)
 

@@ -231,7 +231,8 @@ class _Planner(LifeEvents):
         year = self.config.second.year
         plan = self.config.regular
         review = ReviewPlan(
-            year=year, reference_date=date(year, 6, 15), lists_effective_year=year,
+            # The June round runs from 15 June to 14 July, its cut-off date (`reviews.rounds`).
+            year=year, reference_date=date(year, 7, 14), lists_effective_year=year,
             standard_code=self.config.standard_code, kind="regular",
             name=f"Rà soát thường xuyên tháng 6/{year} — huyện Kông Chro (dữ liệu mẫu)",
         )  # fmt: skip

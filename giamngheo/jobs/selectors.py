@@ -8,10 +8,11 @@ there (commune officers, village reviewers, administrators) and an area whose fi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from giamngheo.accounts.scope import scope_for
 from giamngheo.areas.models import AdminUnit, UnitLevel
 from giamngheo.areas.selectors import commune_ids_within
 from giamngheo.jobs.models import Job
+from giamngheo.reviews.models import Assessment, Review
 
 
 def jobs_for(user: Any) -> QuerySet[Job]:
@@ -66,10 +68,46 @@ def area_choices(user: Any, *, today: date) -> QuerySet[AdminUnit]:
     return AdminUnit.objects.filter(inside).order_by("level", "name", "code")
 
 
-def area_assessment_ids(user: Any, unit: AdminUnit, *, year: int | None = None) -> list[int]:
-    """Ids of the assessments an area job re-classifies: those made in a commune within `unit` (with its legacy
-    predecessors), of households `user` may read, optionally of the reviews of one year."""
-    queryset = assessments_for(user).filter(commune_id__in=sorted(commune_ids_within(unit)))
-    if year is not None:
-        queryset = queryset.filter(review__year=year)
+def _area_assessments(user: Any, unit: AdminUnit, year: int | None) -> QuerySet[Assessment]:
+    """The assessments in force made in a commune within `unit` (with its legacy predecessors), of households
+    `user` may read, optionally of the reviews of one year."""
+    queryset = assessments_for(user).filter(commune_id__in=sorted(commune_ids_within(unit)), superseded=False)
+    return queryset.filter(review__year=year) if year is not None else queryset
+
+
+def area_assessment_ids(user: Any, unit: AdminUnit, *, year: int | None = None, today: date) -> list[int]:
+    """Ids of the assessments an area job re-classifies: `_area_assessments` of rounds still open on `today`
+    (a closed round's results stay as decided)."""
+    queryset = _area_assessments(user, unit, year).filter(review__reference_date__gte=today)
     return list(queryset.order_by("pk").values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class AreaJobPreview:
+    """What an area job would do, for the confirmation: per round, how many assessments, and whether the round
+    is open (re-classified) or closed (left as decided)."""
+
+    rounds: list[tuple[Review, int, bool]]
+
+    @property
+    def to_classify(self) -> int:
+        return sum(count for _review, count, is_open in self.rounds if is_open)
+
+    @property
+    def kept(self) -> int:
+        return sum(count for _review, count, is_open in self.rounds if not is_open)
+
+
+def area_job_preview(user: Any, unit: AdminUnit, *, year: int | None, today: date) -> AreaJobPreview:
+    counts = dict(
+        _area_assessments(user, unit, year)
+        .order_by()
+        .values("review_id")
+        .annotate(n=Count("id"))
+        .values_list("review_id", "n")
+    )
+    rounds = Review.objects.in_bulk(list(counts))
+    ordered = sorted(rounds.values(), key=lambda r: (r.reference_date, r.pk), reverse=True)
+    return AreaJobPreview(
+        rounds=[(review, counts[review.pk], not review.is_closed_on(today)) for review in ordered]
+    )

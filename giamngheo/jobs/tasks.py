@@ -208,7 +208,7 @@ def _classify_area(job: Job) -> None:
             raise PermissionDenied
     except (Http404, PermissionDenied):
         raise JobRefused(_("Tài khoản của bạn không còn được phân loại lại hộ trong địa bàn này.")) from None
-    ids = area_assessment_ids(actor, unit, year=job.year)
+    ids = area_assessment_ids(actor, unit, year=job.year, today=timezone.localdate())
     total = len(ids)
     services.job_progress(
         job,

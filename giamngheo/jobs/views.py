@@ -17,7 +17,13 @@ from giamngheo.accounts.scope import scope_for
 from giamngheo.jobs import services
 from giamngheo.jobs.forms import AreaForm, WorkbookForm
 from giamngheo.jobs.models import Job, JobKind, JobStatus
-from giamngheo.jobs.selectors import job_for_read, jobs_for, may_classify_area, may_classify_workbook
+from giamngheo.jobs.selectors import (
+    area_job_preview,
+    job_for_read,
+    jobs_for,
+    may_classify_area,
+    may_classify_workbook,
+)
 from giamngheo.lib.params import positive_int
 
 PAGE_SIZE = 30
@@ -68,8 +74,15 @@ def upload(request: HttpRequest) -> HttpResponse:
 def classify_area(request: HttpRequest) -> HttpResponse:
     if not may_classify_area(request.user):
         raise PermissionDenied(_("Tài khoản của bạn không được phân loại lại hộ trong địa bàn."))
-    form = AreaForm(request.POST or None, user=request.user, today=timezone.localdate())
-    if request.method == "POST" and form.is_valid():
+    today = timezone.localdate()
+    form = AreaForm(request.POST or None, user=request.user, today=today)
+    preview = None
+    if request.method == "POST" and form.is_valid() and request.POST.get("xac_nhan") != "1":
+        # Say what the job will change before it runs: which rounds are re-classified, which stay as decided.
+        preview = area_job_preview(
+            request.user, form.cleaned_data["area"], year=form.cleaned_data["year"], today=today
+        )
+    elif request.method == "POST" and form.is_valid():
         try:
             job = services.area_classify_start(
                 actor=request.user,
@@ -83,7 +96,7 @@ def classify_area(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             return redirect("jobs:detail", pk=job.pk)
-    return render(request, "jobs/classify_area.html", {"form": form})
+    return render(request, "jobs/classify_area.html", {"form": form, "preview": preview})
 
 
 def _status_context(job: Job) -> dict[str, object]:

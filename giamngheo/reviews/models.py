@@ -6,11 +6,18 @@ the engine's classification with its explanation. An assessment is *not* an offi
 and near-poor lists come from the commune chairman's decision at the end of the statutory procedure (a later part
 of this app), which refers to assessments.
 
+Results stay as decided: once a round's cut-off date (`Review.reference_date`, "ngày chốt số liệu") has passed,
+the round is closed and its assessments are never rewritten. A correction is a new assessment in the same round
+that names the one it corrects (`Assessment.corrects`) and why; the corrected one stays as it was, marked
+`superseded`, so that exactly one assessment per household and round is in force.
+
 Deprivation flags are stored as integer bit masks over the indicator catalogue (`standards/data/indicators.toml`,
 whose bit positions never change): compact for millions of rows, and each bit is readable through the catalogue.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -27,6 +34,12 @@ class ReviewKind(models.TextChoices):
     REGULAR = "regular", _("Rà soát thường xuyên hằng tháng")
 
 
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def open_on(self, day: date) -> ReviewQuerySet:
+        """Rounds whose cut-off date has not passed on `day`."""
+        return self.filter(reference_date__gte=day)
+
+
 class Review(models.Model):
     name = models.CharField(_("tên đợt rà soát"), max_length=200)
     kind = models.CharField(_("loại"), max_length=10, choices=ReviewKind.choices, default=ReviewKind.PERIODIC)
@@ -38,6 +51,8 @@ class Review(models.Model):
     lists_effective_year = models.PositiveSmallIntegerField(_("năm áp dụng danh sách"))
     reference_date = models.DateField(_("ngày chốt số liệu"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("đợt rà soát")
@@ -51,6 +66,10 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_closed_on(self, day: date) -> bool:
+        """Closed once its cut-off date has passed: its results are decided and are never rewritten."""
+        return day > self.reference_date
 
 
 class IncomeMethod(models.TextChoices):
@@ -125,13 +144,33 @@ class Assessment(models.Model):
     missing_mask = models.BigIntegerField(default=0)
     explanation = models.TextField(_("giải thích"), blank=True)
     classified_at = models.DateTimeField()
+    # Corrections of a closed round: the new entry names the one it corrects and why; the corrected one is kept
+    # unchanged but no longer in force.
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name=_("đính chính cho phiếu"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrected_by",
+    )
+    correction_reason = models.TextField(_("lý do đính chính"), blank=True)
+    superseded = models.BooleanField(_("đã được đính chính"), default=False)
 
     class Meta:
         verbose_name = _("phiếu rà soát hộ")
         verbose_name_plural = _("phiếu rà soát hộ")
         ordering = ["-assessed_on"]
         constraints = [
-            models.UniqueConstraint(fields=["review", "household"], name="assessment_one_per_review"),
+            models.UniqueConstraint(
+                fields=["review", "household"],
+                condition=Q(superseded=False),
+                name="assessment_one_in_force_per_review",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(correction_reason=""),
+                name="assessment_correction_has_reason",
+            ),
             models.CheckConstraint(
                 condition=Q(income_per_capita__gte=0), name="assessment_income_not_negative"
             ),

@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -43,6 +44,7 @@ from giamngheo.registry.sqlbulk import update_rows
 from giamngheo.reviews import sqlio
 from giamngheo.reviews.frames import frames_for_assessments
 from giamngheo.reviews.models import Assessment, PovertyClass, Review
+from giamngheo.reviews.rounds import ClosedRoundError
 from giamngheo.standards.models import PovertyStandard
 from giamngheo.standards.services import ensure_standard_row
 
@@ -57,6 +59,9 @@ class ClassifyReport:
     seconds_read: float
     seconds_classify: float
     seconds_store: float
+    skipped_closed: int = (
+        0  # assessments asked for that belong to closed rounds (or were corrected): untouched
+    )
 
     @property
     def seconds_total(self) -> float:
@@ -214,23 +219,34 @@ def assessments_classify(
     review: Review | None = None,
     standard_code: str | None = None,
     rederive: bool = False,
+    today: date | None = None,
 ) -> ClassifyReport:
     """Re-classify stored assessments (those of `review`, those in `assessment_ids`, both, or all when neither
     is given) under their own standard, or under `standard_code` for all of them; store the results in place.
-    See the module docstring for the fast path and `rederive`."""
+    See the module docstring for the fast path and `rederive`.
+
+    Results stay as decided: only assessments in force of rounds still open on `today` (default: today) are
+    re-classified. Asking for a closed `review` raises `ClosedRoundError`; assessments of closed rounds among
+    `assessment_ids`, or among all, are left untouched and counted in `skipped_closed`."""
     width = sqlio.mask_bits()
     read_layout, write_layout = sqlio.read_layout(width), sqlio.write_layout(width)
     forced = get_standard(standard_code) if standard_code else None
+    today = today or timezone.localdate()
+    if review is not None and review.is_closed_on(today):
+        raise ClosedRoundError(review)
     with transaction.atomic():
         if forced is not None:
             ensure_standard_row(forced)
         codes = list(PovertyStandard.objects.order_by("code").values_list("code", flat=True))
         started = time.perf_counter()
+        open_reviews = Review.objects.open_on(today)
+        if review is not None:
+            open_reviews = open_reviews.filter(pk=review.pk)
+        review_ids = list(open_reviews.values_list("pk", flat=True))
         ids = sorted(set(assessment_ids)) if assessment_ids is not None else None
         if ids is not None:
             sqlio.load_ids(ids)
-        packed = sqlio.read_packed(read_layout, codes, review_id=review.pk if review else None,
-                                   with_ids=ids is not None)  # fmt: skip
+        packed = sqlio.read_packed(read_layout, codes, review_ids=review_ids, with_ids=ids is not None)
         if ids is not None:
             sqlio.drop_ids()
         read_done = time.perf_counter()
@@ -254,6 +270,12 @@ def assessments_classify(
             if rederive:
                 _refresh_snapshots(changed["id"].to_list())
     store_done = time.perf_counter()  # after the commit, when this call owns the transaction
+    if ids is not None:
+        skipped = len(ids) - packed.height
+    elif review is None:
+        skipped = Assessment.objects.exclude(review_id__in=review_ids, superseded=False).count()
+    else:
+        skipped = 0
     by_class: dict[str, int] = {}
     by_standard: dict[str, int] = {}
     if result.height:
@@ -269,6 +291,7 @@ def assessments_classify(
         seconds_read=read_done - started,
         seconds_classify=classify_done - read_done,
         seconds_store=store_done - classify_done,
+        skipped_closed=skipped,
     )
 
 
@@ -290,10 +313,10 @@ def aggregate_by_commune(
     kind: str | None = None,
 ) -> list[CommuneCount]:
     """Households per class per commune (the commune where each was assessed), with one GROUP BY statement over
-    the assessments joined afterwards to the communes' codes and names. Filters: a review, the reviews of a year
-    (and `kind`), a set of commune ids."""
+    the assessments in force joined afterwards to the communes' codes and names. Filters: a review, the reviews
+    of a year (and `kind`), a set of commune ids."""
     table = Assessment._meta.db_table
-    conditions: list[str] = []
+    conditions: list[str] = ["NOT a.superseded"]  # a corrected assessment is no longer counted
     params: list[Any] = []
     review_ids: list[int] | None = None
     if review is not None or year is not None or kind is not None:
@@ -315,7 +338,7 @@ def aggregate_by_commune(
             return []
         conditions.append(f"a.commune_id IN ({', '.join(['%s'] * len(ids))})")
         params.extend(ids)
-    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    where = f" WHERE {' AND '.join(conditions)}"
     counts = ", ".join(
         f"COUNT(*) FILTER (WHERE a.poverty_class = '{value}') AS c{index}"
         for index, value in enumerate(_CLASS_ORDER)

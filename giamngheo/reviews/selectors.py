@@ -44,6 +44,8 @@ from typing import Any, ClassVar
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from giamngheo.lib.text import fold
 from giamngheo.registry.ethnicities import ethnicity_ids
@@ -98,7 +100,9 @@ class HouseholdFilters:
 
 def latest_assessment(field_name: str) -> Subquery:
     """The `field_name` of a household's latest assessment in force (by date, then id), for annotate/alias."""
-    latest = Assessment.objects.filter(household=OuterRef("pk")).order_by("-assessed_on", "-id")
+    latest = Assessment.objects.filter(household=OuterRef("pk"), superseded=False).order_by(
+        "-assessed_on", "-id"
+    )
     return Subquery(latest.values(field_name)[:1])
 
 
@@ -382,9 +386,9 @@ def household_with(
         prefetches.append(
             Prefetch(
                 "assessments",
-                queryset=Assessment.objects.select_related("review", "standard", "commune").order_by(
-                    "-assessed_on", "-id"
-                ),
+                queryset=Assessment.objects.select_related(
+                    "review", "standard", "commune", "corrects"
+                ).order_by("-assessed_on", "-id"),
             )
         )
     if history:
@@ -413,3 +417,16 @@ def assessments_of(household: Household) -> QuerySet[Assessment]:
         .select_related("review")
         .order_by("-assessed_on", "-id")
     )
+
+
+def assessment_in_force_of(household: Household, pk: int) -> Assessment:
+    """The assessment `pk` of `household` when it is the one in force in its round; otherwise the same 404 as a
+    missing one (a corrected assessment is corrected no further: its correction is)."""
+    found = (
+        Assessment.objects.filter(household=household, superseded=False, pk=pk)
+        .select_related("review", "review__area", "household")
+        .first()
+    )
+    if found is None:
+        raise Http404(_("Không tìm thấy phiếu rà soát."))
+    return found

@@ -7,6 +7,12 @@ the 2026 lists, still uses NĐ 07/2021, which NĐ 351/2025 extends through 2026;
 lists, uses NĐ 351/2025). A regular (monthly) review recognises households in the same year. The class is always computed by the engine from the household's
 facts and the reviewer's entered flags, never given by the caller; the facts snapshot, the masks and the
 explanation are stored with the standard that produced them.
+
+Results stay as decided (`reviews.rounds`): nothing here rewrites an assessment of a round whose cut-off date has
+passed. Recording into a closed round is refused (`ClosedRoundError`); `assessment_correct` adds a correction that
+names what it corrects; `assessment_rerecord` records today's data into the round open today. Only the import of
+historical records (`assessments_bulk_record(historical=True)`, used by the demo generator and data migration) may
+add a household's first assessment to a closed round, never replace one.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from giamngheo.areas.models import AdminUnit
-from giamngheo.areas.selectors import commune_ids_within, unit_holding, village_commune_on
+from giamngheo.areas.selectors import commune_ids_within
 from giamngheo.engine.batch import classify_frame
 from giamngheo.engine.classify import Classification, IndicatorOutcome, classify_household, explain
 from giamngheo.engine.facts import AreaType, HouseholdFacts, PovertyClass
@@ -42,11 +48,18 @@ from giamngheo.registry.models import EventKind, Household, HouseholdEvent
 from giamngheo.registry.sqlbulk import insert_rows, update_rows
 from giamngheo.registry.validation import Problems, add, is_choice, raise_if_any, row_messages, vn_date
 from giamngheo.reviews.models import Assessment, Cause, IncomeMethod, Review, ReviewKind
+from giamngheo.reviews.rounds import ClosedRoundError, household_commune_on, regular_round_period
 from giamngheo.standards.services import ensure_standard_row
 
 
 def lists_effective_year(kind: str, year: int) -> int:
     return year + 1 if kind == ReviewKind.PERIODIC else year
+
+
+def _december_regular(kind: str, year: int, reference_date: date) -> bool:
+    """The regular round of December runs into January (`rounds.regular_round_period`); it belongs to the year it
+    starts in."""
+    return kind == ReviewKind.REGULAR and reference_date.year == year + 1 and reference_date.month == 1
 
 
 def review_open(
@@ -75,7 +88,11 @@ def review_open(
             "reference_date",
             _("Ngày chốt số liệu «%(value)s» không phải là ngày.") % {"value": reference_date},
         )
-    elif isinstance(year, int) and reference_date.year != year:
+    elif (
+        isinstance(year, int)
+        and reference_date.year != year
+        and not _december_regular(kind, year, reference_date)
+    ):
         add(
             problems,
             "reference_date",
@@ -112,8 +129,16 @@ def review_open(
         # The default name is stored, so it is written in the site's language, not the requester's.
         with translation.override(settings.LANGUAGE_CODE):
             label = str(ReviewKind(kind).label)
+            if kind == ReviewKind.REGULAR:
+                start, _cutoff = regular_round_period(reference_date)
+                default_name = _("Rà soát thường xuyên tháng %(month)s — %(area)s") % {
+                    "month": start.strftime("%m/%Y"),
+                    "area": area.name,
+                }
+            else:
+                default_name = f"{label} năm {year} — {area.name}"
         return Review.objects.create(
-            name=name or f"{label} năm {year} — {area.name}",
+            name=name or default_name,
             kind=kind,
             year=year,
             area=area,
@@ -121,6 +146,21 @@ def review_open(
             lists_effective_year=effective_year,
             reference_date=reference_date,
         )
+
+
+def regular_round(*, commune: AdminUnit, on: date, may_open: bool) -> Review | None:
+    """The regular (monthly) round of `commune` that `on` falls in (`rounds.regular_round_period`), opened when
+    there is none yet and the caller may open rounds; None when there is none and it may not."""
+    start, cutoff = regular_round_period(on)
+    found = (
+        Review.objects.filter(area=commune, kind=ReviewKind.REGULAR, reference_date=cutoff)
+        .select_related("area", "standard")
+        .first()
+    )
+    if found is not None or not may_open:
+        return found
+    with transaction.atomic():
+        return review_open(area=commune, year=start.year, reference_date=cutoff, kind=ReviewKind.REGULAR)
 
 
 # Assessments -------------------------------------------------------------------------------------------------
@@ -208,6 +248,13 @@ def _check_item(
             _("Ngày rà soát %(date)s ở tương lai (hôm nay là %(today)s).")
             % {"date": vn_date(day), "today": vn_date(today)},
         )
+    elif day > review.reference_date:
+        add(
+            problems,
+            "assessed_on",
+            _("Ngày rà soát %(date)s sau ngày chốt số liệu %(cutoff)s của đợt «%(review)s».")
+            % {"date": vn_date(day), "cutoff": vn_date(review.reference_date), "review": review.name},
+        )
     if household.registered_on is not None and day < household.registered_on:
         add(
             problems,
@@ -238,20 +285,17 @@ def _check_item(
 
 
 class _CommuneAt:
-    """The commune holding a household's place on the assessment date (the post-2025 commune for a household
-    registered in a legacy commune), cached per (commune, village)."""
+    """`rounds.household_commune_on`, cached per (commune, village, day) for bulk recording."""
 
     def __init__(self) -> None:
         self.cache: dict[tuple[int, int | None, date], AdminUnit] = {}
 
     def __call__(self, household: Household, day: date) -> AdminUnit:
-        commune = household.commune
-        if commune.is_valid_on(day):
-            return commune
-        key = (commune.pk, household.village_id, day)
+        if household.commune.is_valid_on(day):
+            return household.commune
+        key = (household.commune_id, household.village_id, day)
         if key not in self.cache:
-            holder = village_commune_on(household.village, day) if household.village is not None else None
-            self.cache[key] = holder or unit_holding(commune, on=day) or commune
+            self.cache[key] = household_commune_on(household, day)
         return self.cache[key]
 
 
@@ -323,18 +367,22 @@ def _assessed_event(
     before: dict[str, Any] | None,
     standard: Standard,
     review: Review,
+    *,
+    note: str = "",
 ) -> HouseholdEvent:
     after = _event_snapshot(assessment, standard)
     changes: Changes = initial_changes(Assessment, after) if before is None else diff(before, after)
-    note = f"{review.name}: {assessment.explanation}"
-    if before is not None:
-        note = "Ghi lại phiếu rà soát. " + note
+    text = f"{review.name}: {assessment.explanation}"
+    if note:
+        text = note + text
+    elif before is not None:
+        text = _("Ghi lại phiếu rà soát. ") + text
     return context.event(
         assessment.household,
         EventKind.ASSESSED,
         occurred_on=assessment.assessed_on,
         changes=changes,
-        note=note,
+        note=text,
     )
 
 
@@ -355,11 +403,14 @@ def assessment_record(
     causes: Iterable[int] = (),
     reviewer_name: str = "",
     seen: Seen | None = None,
+    dry_run: bool = False,
 ) -> Assessment:
-    """Record (or re-record) a household's assessment in a review: build its facts on `assessed_on`, classify
-    them with the scalar engine under the review's standard, store the result with its explanation and the facts
-    snapshot, and write an ASSESSED event (old → new class when re-recorded). `seen`: what the caller saw of the
-    household (refused when an assessment of it or the household row was written since)."""
+    """Record (or, while the round is open, re-record) a household's assessment in a review: build its facts on
+    `assessed_on`, classify them with the scalar engine under the review's standard, store the result with its
+    explanation and the facts snapshot, and write an ASSESSED event (old → new class when re-recorded). A closed
+    round is refused (`rounds.ClosedRoundError`). `seen`: what the caller saw of the household (refused when an
+    assessment of it or the household row was written since). `dry_run`: every check and the classification,
+    nothing written; the unsaved assessment says what would be stored (for a confirmation)."""
     item = AssessmentInput(
         household=household,
         assessed_on=assessed_on,
@@ -370,28 +421,143 @@ def assessment_record(
         causes=tuple(causes),
         reviewer_name=reviewer_name,
     )
-    count = _record([item], review=review, actor=actor, actor_name=None, single=True, seen=seen)
-    assert count == 1
-    return Assessment.objects.get(review=review, household=household)
+    [recorded] = _record(
+        [item], review=review, actor=actor, actor_name=None, single=True, seen=seen, dry_run=dry_run
+    )
+    return recorded
 
 
-def assessment_rerecord(*, assessment: Assessment, actor: Any, seen: Seen | None = None) -> Assessment:
-    """Record `assessment` again in its review, with the same date, income, entered flags and causes, from the
-    registry's facts as they are now (for instance after a member's facts were corrected). The result depends on
-    everything recorded about the household, so any change since `seen` refuses it."""
-    review = assessment.review
+@dataclass(frozen=True)
+class RerecordPlan:
+    """Where and how `assessment_rerecord` would record: the round (None: a regular round to open), the
+    commune, the date and the survey answers taken from the latest assessment in force."""
+
+    latest: Assessment
+    review: Review | None
+    commune: AdminUnit
+    on: date
+    opens_round: bool
+
+    def item(self, household: Household) -> AssessmentInput:
+        latest = self.latest
+        return AssessmentInput(
+            household=household,
+            assessed_on=self.on,
+            income_per_capita=latest.income_per_capita,
+            entered=entered_flags(latest),
+            income_method=latest.income_method,
+            b1_score=latest.b1_score,
+            causes=causes_of(latest),
+            reviewer_name=latest.reviewer_name,
+        )
+
+
+def rerecord_plan(*, household: Household, on: date, latest: Assessment | None = None) -> RerecordPlan | None:
+    """Where re-recording `household` from the registry's data on `on` goes: the round of its latest assessment
+    in force while that round is still open, otherwise the regular (monthly) round of the household's commune on
+    `on` (`review` None when that round is not open yet). None when the household has no assessment to take the
+    survey answers (income, entered flags, causes) from. `latest`: the household's latest assessment in force,
+    when the caller has it."""
+    if latest is None:
+        latest = (
+            Assessment.objects.filter(household=household, superseded=False)
+            .select_related("review", "review__area")
+            .order_by("-assessed_on", "-id")
+            .first()
+        )
+    if latest is None:
+        return None
+    if not latest.review.is_closed_on(on):
+        return RerecordPlan(
+            latest=latest, review=latest.review, commune=latest.commune, on=on, opens_round=False
+        )
+    commune = household_commune_on(household, on)
+    review = regular_round(commune=commune, on=on, may_open=False)
+    return RerecordPlan(latest=latest, review=review, commune=commune, on=on, opens_round=review is None)
+
+
+def rerecord_standard(plan: RerecordPlan) -> Standard:
+    """The standard a re-record under `plan` is classified with: its round's, or for the regular round still to
+    open, the one `review_open` will give it."""
+    if plan.review is not None:
+        return _standard_of(plan.review)
+    start, _cutoff = regular_round_period(plan.on)
+    return standard_for_lists_year(lists_effective_year(ReviewKind.REGULAR, start.year))
+
+
+def assessment_rerecord(
+    *, household: Household, actor: Any, may_open: bool, seen: Seen | None = None, on: date | None = None
+) -> Assessment:
+    """Record the household again from the registry's data as it is on `on` (default today), with the survey
+    answers of its latest assessment (`rerecord_plan`): into that assessment's round while it is open, otherwise
+    into the regular round of the household's commune, opened when there is none and `may_open`. A decided
+    result of a closed round is never rewritten. The result depends on everything recorded about the household,
+    so any change since `seen` refuses it."""
+    on = on or timezone.localdate()
+    plan = rerecord_plan(household=household, on=on)
+    if plan is None:
+        raise ValidationError(
+            {"household": _("Hộ %(code)s chưa có phiếu rà soát.") % {"code": household.code}}
+        )
+    review = plan.review or regular_round(commune=plan.commune, on=on, may_open=may_open)
+    if review is None:
+        raise ValidationError(
+            {
+                "review": _(
+                    "Chưa có đợt rà soát thường xuyên đang mở của %(commune)s và tài khoản của bạn không được mở "
+                    "đợt mới; hãy nhờ cán bộ xã mở đợt."
+                )
+                % {"commune": plan.commune.name}
+            }
+        )
+    [recorded] = _record(
+        [plan.item(household)], review=review, actor=actor, actor_name=None, single=True, seen=seen,
+        relevant=any_change,
+    )  # fmt: skip
+    return recorded
+
+
+def assessment_correct(
+    *,
+    assessment: Assessment,
+    actor: Any,
+    reason: str,
+    seen: Seen | None = None,
+    income_per_capita: int | None = None,
+    entered: Mapping[str, bool] | None = None,
+    income_method: str | None = None,
+    b1_score: int | None = None,
+    causes: Iterable[int] | None = None,
+    reviewer_name: str | None = None,
+    dry_run: bool = False,
+) -> Assessment:
+    """Correct an assessment of a closed round: a new assessment in the same round, on the same date, from the
+    registry's facts of that date (corrected since, perhaps) and the corrected survey answers (by default the
+    corrected one's), naming what it corrects and why. The corrected assessment stays as it was, no longer in
+    force. Only the assessment in force can be corrected; an open round is re-recorded instead. `dry_run`: as
+    in `assessment_record`."""
+    reason = " ".join((reason or "").split())
+    problems: Problems = {}
+    if not reason:
+        add(problems, "reason", _("Hãy ghi lý do đính chính."))
+    elif len(reason) > 1000:
+        add(problems, "reason", _("Lý do đính chính dài quá 1000 ký tự."))
+    raise_if_any(problems)
     item = AssessmentInput(
         household=assessment.household,
         assessed_on=assessment.assessed_on,
-        income_per_capita=assessment.income_per_capita,
-        entered=entered_flags(assessment),
-        income_method=assessment.income_method,
-        b1_score=assessment.b1_score,
-        causes=causes_of(assessment),
-        reviewer_name=assessment.reviewer_name,
+        income_per_capita=assessment.income_per_capita if income_per_capita is None else income_per_capita,
+        entered=entered_flags(assessment) if entered is None else entered,
+        income_method=assessment.income_method if income_method is None else income_method,
+        b1_score=assessment.b1_score if b1_score is None else b1_score,
+        causes=causes_of(assessment) if causes is None else tuple(causes),
+        reviewer_name=assessment.reviewer_name if reviewer_name is None else reviewer_name,
     )
-    _record([item], review=review, actor=actor, actor_name=None, single=True, seen=seen, relevant=any_change)
-    return Assessment.objects.get(review=review, household=assessment.household)
+    [recorded] = _record(
+        [item], review=assessment.review, actor=actor, actor_name=None, single=True, seen=seen,
+        correcting=(assessment, reason), dry_run=dry_run,
+    )  # fmt: skip
+    return recorded
 
 
 def entered_flags(assessment: Assessment) -> dict[str, bool]:
@@ -410,13 +576,24 @@ def causes_of(assessment: Assessment) -> list[int]:
 
 
 def assessments_bulk_record(
-    items: Sequence[AssessmentInput], *, review: Review, actor: Any, actor_name: str | None = None
+    items: Sequence[AssessmentInput],
+    *,
+    review: Review,
+    actor: Any,
+    actor_name: str | None = None,
+    historical: bool = False,
 ) -> int:
     """Record many assessments in one review, as `assessment_record` per item: same validation (all problems
     raised together, each naming its row), same facts, same events, written set-based. The classes come from the
     engine's batch classifier over the same facts and the explanations from the engine's `explain` (see
-    `classify_many`); the tests prove the result equals the single path's. Returns the number recorded."""
-    return _record(items, review=review, actor=actor, actor_name=actor_name, single=False)
+    `classify_many`); the tests prove the result equals the single path's. Returns the number recorded.
+
+    A closed round is refused, except with `historical` (importing the records of a past round): then each
+    household's first assessment in the round may be added, and one that already has an assessment there is
+    refused (never replaced)."""
+    return len(
+        _record(items, review=review, actor=actor, actor_name=actor_name, single=False, historical=historical)
+    )
 
 
 # A new assessment conflicts with another assessment or a save of the household since the caller's copy.
@@ -432,10 +609,25 @@ def _record(
     single: bool,
     seen: Seen | None = None,
     relevant: Relevant = _ASSESSMENTS,
-) -> int:
+    historical: bool = False,
+    correcting: tuple[Assessment, str] | None = None,
+    dry_run: bool = False,
+) -> list[Assessment]:
     context = EventContext.for_actor(actor, actor_name)
     standard = _standard_of(review)
     today = timezone.localdate()
+    closed = review.is_closed_on(today)
+    if closed and correcting is None and not historical:
+        raise ClosedRoundError(review)
+    if correcting is not None and not closed:
+        raise ValidationError(
+            {
+                "review": _(
+                    "Đợt «%(review)s» còn mở đến hết ngày %(date)s: hãy ghi lại phiếu thay vì đính chính."
+                )
+                % {"review": review.name, "date": vn_date(review.reference_date)}
+            }
+        )
     area_communes = commune_ids_within(review.area)
     with transaction.atomic():
         ids = sorted({item.household.pk for item in items})
@@ -447,6 +639,13 @@ def _record(
                 .select_related("commune", "village")
                 .in_bulk(chunk)
             )
+        existing: dict[int, Assessment] = {}
+        for start in range(0, len(ids), 5_000):
+            chunk = ids[start : start + 5_000]
+            rows = Assessment.objects.select_for_update().filter(
+                review=review, household_id__in=chunk, superseded=False
+            )
+            existing.update({a.household_id: a for a in rows})
         prepared: list[_Prepared] = []
         errors: list[str] = []
         listed: set[int] = set()
@@ -463,6 +662,22 @@ def _record(
                     _("Hộ %(code)s xuất hiện hai lần trong cùng đợt rà soát.") % {"code": household.code},
                 )
             listed.add(household.pk)
+            in_force = existing.get(household.pk)
+            if correcting is not None and (in_force is None or in_force.pk != correcting[0].pk):
+                add(
+                    entry.problems,
+                    "assessment",
+                    _(
+                        "Phiếu này đã được đính chính bằng một phiếu khác; hãy đính chính phiếu đang có hiệu lực."
+                    ),
+                )
+            elif closed and correcting is None and in_force is not None:
+                add(
+                    entry.problems,
+                    "household",
+                    _("Hộ %(code)s đã có phiếu trong đợt đã chốt «%(review)s»; kết quả đó không được ghi đè.")
+                    % {"code": household.code, "review": review.name},
+                )
             if single:
                 raise_if_any(entry.problems)
             prefix = _("Dòng %(number)s (hộ %(code)s)") % {"number": number, "code": household.code}
@@ -471,11 +686,6 @@ def _record(
         if errors:
             raise ValidationError(errors)
         facts = facts_for_households([entry.request for entry in prepared])
-        existing: dict[int, Assessment] = {}
-        for start in range(0, len(ids), 5_000):
-            chunk = ids[start : start + 5_000]
-            rows = Assessment.objects.select_for_update().filter(review=review, household_id__in=chunk)
-            existing.update({a.household_id: a for a in rows})
         commune_at = _CommuneAt()
         creates: list[Assessment] = []
         updates: list[Assessment] = []
@@ -483,15 +693,10 @@ def _record(
         results = [classify_household(standard, facts[0])] if single else classify_many(standard, facts)
         for entry, household_facts, result in zip(prepared, facts, results, strict=True):
             household = entry.item.household
-            assessment = existing.get(household.pk)
-            before = (
-                _event_snapshot(assessment, _safe_standard(assessment.standard_id)) if assessment else None
-            )
-            if assessment is None:
-                assessment = Assessment()
-                creates.append(assessment)
-            else:
-                updates.append(assessment)
+            previous = existing.get(household.pk)
+            before = _event_snapshot(previous, _safe_standard(previous.standard_id)) if previous else None
+            assessment = Assessment() if previous is None or correcting is not None else previous
+            (updates if assessment is previous else creates).append(assessment)
             _apply(
                 assessment,
                 entry,
@@ -502,12 +707,29 @@ def _record(
                 facts_json=facts_to_json(household_facts),
                 member_count=len(household_facts.members),
             )
-            events.append(_assessed_event(context, assessment, before, standard, review))
+            note = ""
+            if correcting is not None and previous is not None:
+                assessment.corrects = previous
+                assessment.correction_reason = correcting[1]
+                note = _(
+                    "Đính chính phiếu rà soát ngày %(date)s của đợt đã chốt «%(review)s». Lý do: %(reason)s. "
+                ) % {"date": vn_date(previous.assessed_on), "review": review.name, "reason": correcting[1]}
+            elif closed and historical:
+                note = _("Nhập phiếu của đợt đã chốt (dữ liệu lịch sử). ")
+            events.append(_assessed_event(context, assessment, before, standard, review, note=note))
+        if dry_run:
+            return creates + updates
         ensure_standard_row(standard)
+        if correcting is not None:
+            # The corrected assessment's result is kept as it was; it only stops being the one in force.
+            Assessment.objects.filter(pk=correcting[0].pk).update(superseded=True)
         insert_rows(Assessment, creates)
         update_rows(Assessment, updates, _STORED_FIELDS)
         insert_rows(HouseholdEvent, events)
-    return len(prepared)
+    if not single:
+        return creates + updates
+    household = prepared[0].item.household
+    return [Assessment.objects.get(review=review, household=household, superseded=False)]
 
 
 def classify_many(standard: Standard, facts: Sequence[HouseholdFacts]) -> list[Classification]:
@@ -579,6 +801,7 @@ _STORED_FIELDS = [
 
 __all__ = [
     "AssessmentInput",
+    "assessment_correct",
     "assessment_record",
     "assessment_rerecord",
     "assessments_bulk_record",
@@ -586,5 +809,8 @@ __all__ = [
     "classify_many",
     "entered_flags",
     "lists_effective_year",
+    "regular_round",
+    "rerecord_plan",
+    "rerecord_standard",
     "review_open",
 ]

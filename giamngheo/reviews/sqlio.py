@@ -114,8 +114,9 @@ def _case(column: str, values: Sequence[str], default: int) -> str:
     return f"(CASE {column} {whens} ELSE {default} END)"
 
 
-def select_sql(layout: Layout, standards: Sequence[str], *, review_id: int | None, with_ids: bool) -> str:
-    """The packed SELECT: id, income_per_capita, w0, w1, ... (no parameters: PostgreSQL runs it inside COPY)."""
+def select_sql(layout: Layout, standards: Sequence[str], *, review_ids: Sequence[int], with_ids: bool) -> str:
+    """The packed SELECT: id, income_per_capita, w0, w1, ... of the assessments in force (not superseded by a
+    correction) of the reviews `review_ids` (no parameters: PostgreSQL runs it inside COPY)."""
     fields = {
         "entered": "a.entered_mask", "known": "a.entered_known_mask", "derived": "a.derived_mask",
         "derivable": "a.derivable_mask", "deprivation": "a.deprivation_mask", "conflict": "a.conflict_mask",
@@ -129,8 +130,8 @@ def select_sql(layout: Layout, standards: Sequence[str], *, review_id: int | Non
     sql = f"SELECT a.id, a.income_per_capita, {', '.join(words)} FROM {Assessment._meta.db_table} a"
     if with_ids:
         sql += f" JOIN {_IDS_TABLE} i ON i.id = a.id"
-    if review_id is not None:
-        sql += f" WHERE a.review_id = {int(review_id)}"
+    reviews = ", ".join(str(int(review_id)) for review_id in review_ids) or "NULL"
+    sql += f" WHERE a.review_id IN ({reviews}) AND NOT a.superseded"
     return sql
 
 
@@ -155,9 +156,9 @@ def drop_ids() -> None:
 
 
 def read_packed(
-    layout: Layout, standards: Sequence[str], *, review_id: int | None, with_ids: bool
+    layout: Layout, standards: Sequence[str], *, review_ids: Sequence[int], with_ids: bool
 ) -> pl.DataFrame:
-    sql = select_sql(layout, standards, review_id=review_id, with_ids=with_ids)
+    sql = select_sql(layout, standards, review_ids=review_ids, with_ids=with_ids)
     schema = {"id": pl.Int64(), "income_per_capita": pl.Int64(), **{w: pl.Int64() for w in layout.words}}
     with connection.cursor() as cursor:
         if is_postgres():

@@ -88,8 +88,12 @@ def periodic_assessments(
     reviews. `review_ids` (those reviews, when the caller already has them) lets a year with a single periodic
     review skip the "no later assessment" check, which is vacuous then (one assessment per household per review)."""
     if review_ids is not None and len(review_ids) == 1:
-        return Assessment.objects.filter(review_id=review_ids[0], commune_id__in=sorted(commune_ids))
-    same_year = Assessment.objects.filter(review__kind=ReviewKind.PERIODIC, review__year=year)
+        return Assessment.objects.filter(
+            review_id=review_ids[0], commune_id__in=sorted(commune_ids), superseded=False
+        )
+    same_year = Assessment.objects.filter(
+        review__kind=ReviewKind.PERIODIC, review__year=year, superseded=False
+    )
     later = same_year.filter(household=OuterRef("household")).filter(
         Q(assessed_on__gt=OuterRef("assessed_on"))
         | Q(assessed_on=OuterRef("assessed_on"), pk__gt=OuterRef("pk"))

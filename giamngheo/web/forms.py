@@ -552,3 +552,52 @@ class AssessmentForm(StampedForm):
             for name in self.indicator_names
             if (value := self.cleaned_data.get(name)) is not None
         }
+
+
+class CorrectionForm(StampedForm):
+    """A correction of an assessment of a closed round: the corrected survey answers and why."""
+
+    income_per_capita = MoneyField(label=gettext_lazy("Thu nhập bình quân đầu người/tháng (đồng)"))
+    income_method = forms.ChoiceField(
+        label=gettext_lazy("Cách xác định thu nhập"), choices=IncomeMethod.choices
+    )
+    b1_score = forms.IntegerField(label=gettext_lazy("Điểm phiếu B1"), required=False)
+    causes = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Nguyên nhân nghèo"),
+        choices=Cause.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do đính chính"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Ví dụ: nhập sai thu nhập; số liệu thành viên đã được sửa theo giấy tờ."),
+    )
+
+    def __init__(self, *args: Any, indicator_codes: Iterable[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        catalogue = load_catalogue()
+        self.indicator_names: list[str] = []
+        for code in indicator_codes:
+            name = f"entered_{code}"
+            self.fields[name] = yes_no_unknown(catalogue[code].name_vi)
+            self.fields[name].error_messages.update(_error_messages(self.fields[name]))
+            self.indicator_names.append(name)
+        self.fieldsets = (
+            ("", ("reason",)),
+            (gettext_lazy("Thu nhập"), ("income_per_capita", "income_method", "b1_score")),
+            (
+                gettext_lazy("Chỉ số thiếu hụt ghi trên phiếu (dùng khi dữ liệu hộ chưa có)"),
+                tuple(self.indicator_names),
+            ),
+            ("", ("causes",)),
+        )
+
+    def entered(self) -> dict[str, bool]:
+        return {
+            name.removeprefix("entered_"): value
+            for name in self.indicator_names
+            if (value := self.cleaned_data.get(name)) is not None
+        }

@@ -29,6 +29,7 @@ from giamngheo.registry.models import (
 )
 from giamngheo.reviews.models import Assessment, Cause
 from giamngheo.reviews.selectors import household_with
+from giamngheo.reviews.services import rerecord_plan
 from giamngheo.web.edit.classification import classify, current_basis, rerecord_outcome, stored_matches
 
 
@@ -88,7 +89,11 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = household_for_read(request.user, pk, household_with(assessments=True, history=True))
     catalogue = load_catalogue()
     stored = list(household.assessments.all())
-    assessments = [{"assessment": a, "indicators": _indicators(a, catalogue)} for a in stored]
+    today = timezone.localdate()
+    assessments = [
+        {"assessment": a, "indicators": _indicators(a, catalogue), "closed": a.review.is_closed_on(today)}
+        for a in stored
+    ]
     latest = stored[0] if stored else None
     memberships = list(household.memberships.all())
     events = list(household.events.all())
@@ -96,17 +101,19 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     active = household.status == HouseholdStatus.ACTIVE
 
     try:
-        current = classify(household, current_basis(latest, timezone.localdate()))
+        current = classify(household, current_basis(latest, today))
     except StandardError:
         current = None
     rerecord = None
-    if latest is not None:
+    in_force = next((a for a in stored if not a.superseded), None)
+    plan = rerecord_plan(household=household, on=today, latest=in_force) if in_force is not None else None
+    if plan is not None:
         try:
-            outcome = rerecord_outcome(household, latest)
-        except StandardError:  # the review's standard is no longer in the data files
+            outcome = rerecord_outcome(household, plan)
+        except StandardError:  # the round's standard is no longer in the data files
             outcome = None
         if outcome is not None:
-            rerecord = {"outcome": outcome, "differs": not stored_matches(latest, outcome)}
+            rerecord = {"plan": plan, "outcome": outcome, "differs": not stored_matches(plan.latest, outcome)}
 
     return render(
         request,

@@ -32,4 +32,10 @@ urlpatterns: list[URLPattern] = [
     path("ho/<int:pk>/ra-soat/", assessments.assessment_add, name="assessment-add"),
     path("ho/<int:pk>/ra-soat/xem-truoc/", assessments.assessment_add_preview, name="assessment-add-preview"),
     path("ho/<int:pk>/ra-soat/ghi-lai/", assessments.assessment_rerecord, name="assessment-rerecord"),
+    path("ho/<int:pk>/ra-soat/mo-dot/", assessments.regular_round_open, name="regular-round-open"),
+    path(
+        "ho/<int:pk>/ra-soat/<int:assessment_pk>/dinh-chinh/",
+        assessments.assessment_correct,
+        name="assessment-correct",
+    ),
 ]

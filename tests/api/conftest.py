@@ -14,6 +14,7 @@ from giamngheo.registry.concurrency import Seen
 from giamngheo.registry.models import Household
 from giamngheo.reviews.models import Assessment, Review
 from giamngheo.reviews.services import assessment_record
+from tests.conftest import OPEN_PERIODIC_CUTOFF
 from tests.reviews.helpers import open_review
 
 PERSONAS = ("owner", "peer", "outsider", "province", "viewer", "admin", "unbound")
@@ -68,10 +69,11 @@ def api(personas: Any) -> Api:
 
 @pytest.fixture
 def reviews(personas: Any) -> dict[str, Review]:
-    """A 2025 periodic review covering each persona household, by household code."""
+    """The end-2026 periodic review (open on the tests' calendar, deciding the 2027 lists) covering each persona
+    household, by household code."""
     units = personas.units
     return {
-        code: open_review(units[unit], year=2025, reference_date=date(2025, 12, 1))
+        code: open_review(units[unit], year=2026, reference_date=OPEN_PERIODIC_CUTOFF)
         for code, unit in (("H-KONGCHRO", "new_commune"), ("H-SRO", "new_sro"), ("H-FAR", "far_commune"))
     }
 
@@ -82,7 +84,7 @@ def assessments(personas: Any, reviews: dict[str, Review]) -> dict[str, Assessme
     households = (personas.kongchro_household, personas.sro_household, personas.far_household)
     return {
         household.code: assessment_record(
-            review=reviews[household.code], household=household, assessed_on=date(2025, 12, 1),
+            review=reviews[household.code], household=household, assessed_on=date(2026, 11, 16),
             income_per_capita=1_200_000, entered={"bao_hiem_y_te": True}, actor=None,
         )
         for household in households

@@ -27,8 +27,8 @@ def test_a_households_assessments_and_one_in_detail(api: Api, personas: Any, ass
     assert listed["count"] == 1 and listed["items"][0]["id"] == assessments["H-KONGCHRO"].pk
     detail = api.get("owner", f"/api/assessments/{listed['items'][0]['id']}").json()
     stored = assessments["H-KONGCHRO"]
-    assert detail["poverty_class"] == stored.poverty_class and detail["standard"] == "ND07-2021"
-    assert detail["explanation"] == stored.explanation and "ND07-2021" in detail["explanation"]
+    assert detail["poverty_class"] == stored.poverty_class and detail["standard"] == "ND351-2025"
+    assert detail["explanation"] == stored.explanation and "ND351-2025" in detail["explanation"]
     assert detail["entered"] == {"bao_hiem_y_te": True}
     indicators = {item["code"]: item for item in detail["indicators"]}
     assert len(indicators) == 12 and indicators["bao_hiem_y_te"]["entered"] is True
@@ -47,7 +47,7 @@ def test_the_explanation_is_recomputed_when_a_bulk_reclassification_cleared_it(
 def test_record_an_assessment(api: Api, personas: Any, reviews: Any) -> None:
     household = personas.kongchro_household
     body = {
-        "review_id": reviews["H-KONGCHRO"].pk, "assessed_on": "2025-12-01", "income_per_capita": 1_000_000,
+        "review_id": reviews["H-KONGCHRO"].pk, "assessed_on": "2026-11-16", "income_per_capita": 1_000_000,
         "entered": {"viec_lam": True, "bao_hiem_y_te": True, "nguon_nuoc_sinh_hoat": True},
         "income_method": "measured", "causes": [0, 6], "b1_score": 120,
     }  # fmt: skip
@@ -88,7 +88,7 @@ def test_bad_assessment_input(
     household = personas.kongchro_household
     body = {
         "review_id": reviews["H-KONGCHRO"].pk,
-        "assessed_on": "2025-12-01",
+        "assessed_on": "2026-11-16",
         "income_per_capita": 1_000_000,
     }
     response = api.post(
@@ -103,7 +103,7 @@ def test_an_assessment_needs_a_review_of_the_households_commune(
     api: Api, personas: Any, reviews: Any
 ) -> None:
     household = personas.kongchro_household
-    body = {"review_id": reviews["H-SRO"].pk, "assessed_on": "2025-12-01", "income_per_capita": 1_000_000}
+    body = {"review_id": reviews["H-SRO"].pk, "assessed_on": "2026-11-16", "income_per_capita": 1_000_000}
     response = api.post(
         "admin", f"/api/households/{household.pk}/assessments", body, if_match=etag(household)
     )
@@ -125,7 +125,7 @@ def test_a_village_reviewer_records_assessments_but_does_not_edit(
     household = personas.kongchro_household
     body = {
         "review_id": reviews["H-KONGCHRO"].pk,
-        "assessed_on": "2025-12-01",
+        "assessed_on": "2026-11-16",
         "income_per_capita": 1_000_000,
     }
     recorded = api.client.post(f"/api/households/{household.pk}/assessments", body, content_type="application/json",

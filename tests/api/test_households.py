@@ -103,7 +103,7 @@ def test_one_household_with_members_living_conditions_and_assessments(
     assert body["living_conditions"]["floor_area_m2"] == 80.0
     [assessment] = body["assessments"]
     assert assessment["id"] == assessments["H-KONGCHRO"].pk
-    assert assessment["income_per_capita"] == 1_200_000 and assessment["review"]["year"] == 2025
+    assert assessment["income_per_capita"] == 1_200_000 and assessment["review"]["year"] == 2026
     assert body["latest_class"] == assessment["poverty_class"]
     past = api.get("owner", f"/api/households/{household.pk}/members", include_past="true").json()
     assert [m["full_name"] for m in past["items"]] == ["Đinh Văn Súy", "Đinh Thị Nhỏ"]

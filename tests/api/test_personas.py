@@ -85,7 +85,7 @@ def _write(api: Api, name: str, endpoint: str, household: Any, reviews: dict[str
     assert endpoint == "record assessment"
     body = {
         "review_id": reviews[household.code].pk,
-        "assessed_on": "2025-12-01",
+        "assessed_on": "2026-11-16",
         "income_per_capita": 900_000,
     }
     return api.post(name, f"/api/households/{household.pk}/assessments", body, if_match=tag)
@@ -146,10 +146,10 @@ STATS_AREAS = {"23824": {"owner", "viewer", "province"}, "23839": {"peer", "prov
 
 @pytest.mark.parametrize("name", PERSONAS)
 def test_stats_only_for_units_of_the_area(api: Api, personas: Any, assessments: Any, name: str) -> None:
-    unknown = api.get(name, "/api/stats", area="12345", year=2025, current="true")
+    unknown = api.get(name, "/api/stats", area="12345", year=2026, current="true")
     assert unknown.status_code == 404
     for code, readers in STATS_AREAS.items():
-        response = api.get(name, "/api/stats", area=code, year=2025, current="true")
+        response = api.get(name, "/api/stats", area=code, year=2026, current="true")
         if name in readers | {"admin"}:
             assert response.status_code == 200, (code, response.json())
             assert response.json()["area"]["code"] == code

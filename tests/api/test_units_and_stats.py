@@ -45,10 +45,10 @@ def test_one_unit_with_its_reform_links_and_villages(api: Api, personas: Any) ->
 
 
 def test_stats_match_the_command_line(api: Api, personas: Any, assessments: Any) -> None:
-    response = api.get("province", "/api/stats", area="52", year=2025, current="true")
+    response = api.get("province", "/api/stats", area="52", year=2026, current="true")
     assert response.status_code == 200
     out = StringIO()
-    call_command("stats", "--area", "52", "--year", "2025", "--json", "--current", stdout=out)
+    call_command("stats", "--area", "52", "--year", "2026", "--json", "--current", stdout=out)
     assert response.json() == json.loads(out.getvalue())
     assert response.json()["total_households"] == 2  # Kông Chro and SRó; the far household is elsewhere
 

@@ -50,8 +50,12 @@ def test_edit_a_member_and_see_the_class_explanation_and_history_change(page: An
     expect(entry).to_contain_text("Đinh Thị Lan")
     expect(entry.locator('[data-field="has_health_insurance"]')).to_have_text("Có bảo hiểm y tế: có → không")
 
-    # The stored assessment still says near-poor; recording it again with today's facts makes it poor.
-    page.get_by_role("button", name="Ghi lại phiếu rà soát theo dữ liệu hiện tại").click()
+    # The stored assessment still says near-poor; recording it again with today's facts makes it poor. The
+    # button first says what it will write, then asks to confirm.
+    page.get_by_role("link", name="Xem và ghi phiếu theo dữ liệu hiện tại").click()
+    expect(page.locator("main")).to_contain_text("Hộ nghèo")
+    expect(page.locator("main")).to_contain_text("đang mở")
+    page.get_by_role("button", name="Xác nhận ghi phiếu").click()
     expect(page.locator(".messages")).to_contain_text("Hộ nghèo")
     expect(page.locator("section.assessment").first.locator(".badge")).to_have_text("Hộ nghèo")
     expect(page.locator("tr.event.assessed").first).to_contain_text("Hộ cận nghèo")

@@ -14,9 +14,10 @@ from giamngheo.jobs import services, tasks
 from giamngheo.jobs.models import Job, JobStatus
 from giamngheo.reviews import services as reviews
 from giamngheo.reviews.models import Assessment
+from tests.conftest import OPEN_PERIODIC_CUTOFF
 from tests.jobs.helpers import run_worker, task_status
 from tests.registry.factories import make_household
-from tests.reviews.helpers import open_review
+from tests.reviews.helpers import import_past, open_review
 
 pytestmark = pytest.mark.django_db
 
@@ -29,16 +30,16 @@ POOR = {
 STALE = {"poverty_class": "khong_ngheo", "deprivation_count": 0, "deprivation_mask": 0}
 
 
-def assess(review, household, year: int = 2023) -> Assessment:
+def assess(review, household, year: int = 2026) -> Assessment:
     return reviews.assessment_record(review=review, household=household, assessed_on=date(year, 10, 1),
                                      income_per_capita=1_000_000, actor=None, entered=POOR)  # fmt: skip
 
 
 @pytest.fixture
 def district_review(personas):
-    """A 2023 review of the legacy district 630, with an assessment of the Kông Chro (owner's) household and one
-    of the SRó (peer's) household, both stored with a stale result."""
-    review = open_review(personas.units["district"])
+    """The end-2026 periodic review of province 52 (open on the tests' calendar), with an assessment of the Kông
+    Chro (owner's) household and one of the SRó (peer's) household, both stored with a stale result."""
+    review = open_review(personas.units["new_province"], year=2026, reference_date=OPEN_PERIODIC_CUTOFF)
     kongchro = assess(review, personas.kongchro_household)
     sro = assess(review, personas.sro_household)
     assert kongchro.poverty_class == sro.poverty_class == "ngheo"
@@ -74,20 +75,30 @@ def test_administrator_job_on_a_province_covers_its_legacy_communes(personas, di
     assert classes() == {"H-KONGCHRO": "ngheo", "H-SRO": "ngheo"}
 
 
-def test_year_limits_the_job_to_that_years_reviews(personas, district_review):
+def test_year_limits_the_job_and_a_closed_round_stays_as_decided(personas, district_review):
     earlier = open_review(personas.units["district"], year=2022)
-    assess(earlier, personas.kongchro_household, year=2022)
-    Assessment.objects.filter(review=earlier).update(**STALE)
-    job = services.area_classify_start(actor=personas.owner, unit=personas.units["new_commune"], year=2022)
-    run_worker()
-    job.refresh_from_db()
-    assert job.summary["assessments"] == 1
-    by_year = dict(
-        Assessment.objects.filter(household=personas.kongchro_household).values_list(
-            "review__year", "poverty_class"
+    import_past(earlier, personas.kongchro_household, date(2022, 10, 1), 1_000_000, entered=POOR)
+    Assessment.objects.filter(review=earlier).update(**STALE)  # as if a rule had changed since the decision
+
+    def by_year() -> dict[int, str]:
+        return dict(
+            Assessment.objects.filter(household=personas.kongchro_household).values_list(
+                "review__year", "poverty_class"
+            )
         )
+
+    closed = services.area_classify_start(actor=personas.owner, unit=personas.units["new_commune"], year=2022)
+    run_worker()
+    closed.refresh_from_db()
+    assert closed.status == JobStatus.DONE and closed.summary["assessments"] == 0
+    assert by_year() == {2022: "khong_ngheo", 2026: "khong_ngheo"}  # the 2022 decision is not rewritten
+    current = services.area_classify_start(
+        actor=personas.owner, unit=personas.units["new_commune"], year=2026
     )
-    assert by_year == {2022: "ngheo", 2023: "khong_ngheo"}
+    run_worker()
+    current.refresh_from_db()
+    assert current.summary["assessments"] == 1
+    assert by_year() == {2022: "khong_ngheo", 2026: "ngheo"}
 
 
 def test_no_assessments_is_a_finished_job_that_says_so(personas):

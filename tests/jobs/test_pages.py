@@ -135,9 +135,11 @@ def test_area_form_offers_only_the_accounts_area_and_refuses_another(client: Cli
     missing = client.post(reverse("jobs:classify-area"), {"area": 10_000_000})
     assert "Không tìm thấy đơn vị hành chính." in missing.content.decode()
     assert not Job.objects.exists()
-    response = client.post(
-        reverse("jobs:classify-area"), {"area": personas.units["new_commune"].pk, "year": ""}
-    )
+    chosen = {"area": personas.units["new_commune"].pk, "year": ""}
+    preview = client.post(reverse("jobs:classify-area"), chosen)  # says what will change, starts nothing
+    assert preview.status_code == 200 and "Xác nhận phân loại lại" in preview.content.decode()
+    assert not Job.objects.exists()
+    response = client.post(reverse("jobs:classify-area"), {**chosen, "xac_nhan": "1"})
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
     assert (job.kind, job.area, job.year, job.rederive) == (

@@ -161,6 +161,7 @@ def test_facts_json_tolerates_snapshots_from_other_versions():
 
 
 @db
+@pytest.mark.calendar(date(2023, 12, 1))  # recorded during the end-2023 review (`open_review`)
 def test_frames_for_assessments_match_the_scalar_facts():
     from giamngheo.reviews import services as review_services
     from tests.reviews.helpers import open_review

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -26,7 +27,8 @@ from tests.registry.factories import (
 )
 from tests.reviews.helpers import open_review
 
-pytestmark = pytest.mark.django_db
+# These tests record during the end-2023 periodic review (cut-off date 1 December 2023, `open_review`).
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar(date(2023, 12, 1))]
 
 # Members who make the household deprived on health insurance (an adult without BHYT) besides the housing ones.
 POOR_MEMBERS = [
@@ -157,10 +159,12 @@ def test_a_household_of_a_legacy_commune_assessed_after_the_reform_is_placed_in_
     )
     old = open_review(area["district"], year=2024)
     new = open_review(area["new_commune"], year=2025)
-    before = services.assessment_record(review=old, household=household, assessed_on=date(2024, 10, 1),
-                                        income_per_capita=1_000_000, actor=None)  # fmt: skip
-    after = services.assessment_record(review=new, household=household, assessed_on=date(2025, 10, 1),
-                                       income_per_capita=1_000_000, actor=None)  # fmt: skip
+    with time_machine.travel(date(2024, 10, 1)):
+        before = services.assessment_record(review=old, household=household, assessed_on=date(2024, 10, 1),
+                                            income_per_capita=1_000_000, actor=None)  # fmt: skip
+    with time_machine.travel(date(2025, 10, 1)):
+        after = services.assessment_record(review=new, household=household, assessed_on=date(2025, 10, 1),
+                                           income_per_capita=1_000_000, actor=None)  # fmt: skip
     assert before.commune == area["yang_trung"] and after.commune == area["new_commune"]
 
 

@@ -6,6 +6,7 @@ import random
 from datetime import date
 
 import pytest
+import time_machine
 
 from giamngheo.engine.classify import classify_household
 from giamngheo.engine.standard import get_standard
@@ -17,7 +18,9 @@ from giamngheo.reviews.reclassify import explanation_for
 from tests.registry.factories import GOOD_CONDITIONS, POOR_CONDITIONS, make_commune, make_household
 from tests.reviews.helpers import open_review
 
-pytestmark = pytest.mark.django_db
+# Re-classification rewrites results of open rounds only: these tests run during the end-2023 periodic review
+# (cut-off date 1 December 2023, `open_review`).
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar(date(2023, 12, 1))]
 RESULTS = ("poverty_class", "deprivation_count", "deprivation_mask", "derived_mask", "derivable_mask",
            "conflict_mask", "missing_mask")  # fmt: skip
 INDICATORS = ["viec_lam", "nguoi_phu_thuoc", "dinh_duong", "bao_hiem_y_te", "giao_duc_nguoi_lon", "tre_em_di_hoc",
@@ -189,9 +192,10 @@ def test_aggregate_by_commune():
             (review_2023, first, 5_000_000, {}), (review_2023_b, second, 1_000_000, poor),
             (review_2022, first, 1_000_000, poor)]  # fmt: skip
     for review, commune, income, entered in plan:
-        services.assessment_record(review=review, household=make_household(commune=commune),
-                                   assessed_on=date(review.year, 10, 1), income_per_capita=income, actor=None,
-                                   entered=entered)  # fmt: skip
+        with time_machine.travel(date(review.year, 10, 1)):  # each round while it was open
+            services.assessment_record(review=review, household=make_household(commune=commune),
+                                       assessed_on=date(review.year, 10, 1), income_per_capita=income,
+                                       actor=None, entered=entered)  # fmt: skip
     by_review = reclassify.aggregate_by_commune(review=review_2023)
     assert [(c.commune_name, c.total, c.poor, c.near_poor, c.not_poor) for c in by_review] == [
         ("Xã Một", 3, 1, 1, 1)

@@ -30,7 +30,8 @@ _codes = iter(range(1, 10_000))
 
 
 def assess(review, commune, counts: dict[str, int], *, assessed_on: date | None = None) -> list:
-    """Register households in `commune` and record them in `review` with the given number per class."""
+    """Register households in `commune` and import their records of the (past, closed) `review` with the given
+    number per class."""
     rows, plan = [], []
     for poverty_class, count in counts.items():
         for _ in range(count):
@@ -41,7 +42,7 @@ def assess(review, commune, counts: dict[str, int], *, assessed_on: date | None 
     day = assessed_on or date(review.year, 10, 1)
     items = [services.AssessmentInput(h, day, CLASS_INPUT[c][0], entered=CLASS_INPUT[c][1])
              for h, c in zip(households, plan, strict=True)]  # fmt: skip
-    services.assessments_bulk_record(items, review=review, actor=None)
+    services.assessments_bulk_record(items, review=review, actor=None, historical=True)
     return households
 
 
@@ -61,10 +62,12 @@ def area():
     other = open_review(units["other_district"], year=2023)
     assess(other, units["other_commune"], {"ngheo": 5})
     regular = services.review_open(area=district, year=2023, reference_date=date(2023, 5, 15), kind="regular")
-    assess(regular, units["town"], {"ngheo": 4})
+    assess(regular, units["town"], {"ngheo": 4}, assessed_on=date(2023, 5, 10))
     recheck = open_review(units["yang_trung"], year=2023, reference_date=date(2023, 12, 10))
-    services.assessment_record(review=recheck, household=twice[0], assessed_on=date(2023, 12, 10),
-                               income_per_capita=5_000_000, actor=None)  # fmt: skip
+    services.assessments_bulk_record(
+        [services.AssessmentInput(twice[0], date(2023, 12, 10), 5_000_000)], review=recheck, actor=None,
+        historical=True,
+    )  # fmt: skip
     return units
 
 

@@ -23,7 +23,7 @@ from giamngheo.reviews.models import Assessment, Review
 from giamngheo.reviews.overview import build_dashboard
 from giamngheo.reviews.stats import area_stats
 from tests.registry.factories import LEGACY_END, REFORM, make_commune
-from tests.reviews.helpers import open_review
+from tests.reviews.helpers import import_past, open_review
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def assess(
     day = date(review.year, 10, 1)
     items = [reviews.AssessmentInput(h, day, CLASS_INPUT[c][0], entered=CLASS_INPUT[c][1])
              for h, c in zip(households, plan, strict=True)]  # fmt: skip
-    reviews.assessments_bulk_record(items, review=review, actor=None)
+    reviews.assessments_bulk_record(items, review=review, actor=None, historical=True)  # past rounds
     return households
 
 
@@ -247,11 +247,9 @@ def test_a_year_with_two_periodic_reviews_counts_each_household_once(reviewed: A
     assess(recheck, units["yang_trung"], {"ngheo": 2})
     household = reviewed.kongchro_household
     first = open_review(units["town"], year=2023, reference_date=date(2023, 11, 1))
-    reviews.assessment_record(review=first, household=household, assessed_on=date(2023, 10, 5),
-                              income_per_capita=1_000_000, entered=POOR_FLAGS, actor=None)  # fmt: skip
+    import_past(first, household, date(2023, 10, 5), 1_000_000, entered=POOR_FLAGS)
     later = open_review(units["town"], year=2023, reference_date=date(2023, 12, 2))
-    reviews.assessment_record(review=later, household=household, assessed_on=date(2023, 12, 1),
-                              income_per_capita=5_000_000, actor=None)  # fmt: skip
+    import_past(later, household, date(2023, 12, 1), 5_000_000)
     for unit in ("new_commune", "town", "new_province"):
         board = build_dashboard(units[unit])
         expected = area_stats(units[unit], year=2023)

@@ -103,13 +103,16 @@ def test_second_assessment_is_refused(officers: tuple[Client, Client, Scenario])
     first, second, world = officers
     url = reverse("web:assessment-add", args=[world.household.pk])
     form_a, form_b = _open(first, url), _open(second, url)
+    confirmed = {"xac_nhan": "1"}
     assert (
         first.post(
-            url, form_data(form_a, review=str(world.review.pk), income_per_capita="900000")
+            url, {**form_data(form_a, review=str(world.review.pk), income_per_capita="900000"), **confirmed}
         ).status_code
         == 302
     )
-    response = second.post(url, form_data(form_b, review=str(world.review.pk), income_per_capita="2000000"))
+    response = second.post(
+        url, {**form_data(form_b, review=str(world.review.pk), income_per_capita="2000000"), **confirmed}
+    )
     assert response.status_code == 422
     message = " ".join(response.context["form"].non_field_errors())
     assert "Rà soát, phân loại" in message and "1000000" in message and "900000" in message
@@ -118,12 +121,12 @@ def test_second_assessment_is_refused(officers: tuple[Client, Client, Scenario])
 
 def test_rerecord_from_a_stale_page_is_refused(officers: tuple[Client, Client, Scenario]) -> None:
     first, second, world = officers
-    detail = reverse("web:household-detail", args=[world.household.pk])
-    stamp = second.get(detail).context["stamp"]  # the second officer looks at the page
+    rerecord = reverse("web:assessment-rerecord", args=[world.household.pk])
+    stamp = second.get(rerecord).context["stamp"]  # the second officer looks at what would be recorded
     url = reverse("web:member-edit", args=[world.household.pk, world.wife.pk])
     first.post(url, form_data(_open(first, url), has_health_insurance="False"))
 
-    response = second.post(reverse("web:assessment-rerecord", args=[world.household.pk]), stamp, follow=True)
+    response = second.post(rerecord, {**stamp, "xac_nhan": "1"}, follow=True)
     assert "sau khi bạn mở biểu mẫu này" in response.content.decode()
     world.assessment.refresh_from_db()
     assert world.assessment.poverty_class == "can_ngheo"

@@ -28,10 +28,10 @@ from giamngheo.registry.models import (
 )
 from giamngheo.reviews.models import Assessment, Review
 from giamngheo.reviews.selectors import household_with
-from giamngheo.reviews.services import assessment_record
+from giamngheo.reviews.services import assessment_record, regular_round
 from giamngheo.web.edit.classification import current_basis, facts_with
+from tests.conftest import TODAY
 from tests.registry.factories import GOOD_CONDITIONS, make_household, make_person
-from tests.reviews.helpers import open_review
 
 pytestmark = pytest.mark.django_db
 
@@ -74,13 +74,13 @@ def scenario(personas: Any, *, code: str = "H-TEST-01", head_name: str = "Đinh 
         ],
         living_conditions={"recorded_on": date(2020, 1, 1), **TWO_DEPRIVATIONS},
     )
-    review = Review.objects.filter(area=personas.units["new_commune"], year=2025).first() or open_review(
-        personas.units["new_commune"], year=2025
-    )
+    # The regular round of November 2026 (open on the tests' calendar; standard NĐ 07/2021 for the 2026 lists).
+    review = regular_round(commune=personas.units["new_commune"], on=date(2026, 11, 16), may_open=True)
+    assert review is not None
     assessment = assessment_record(
         review=review,
         household=household,
-        assessed_on=date(2025, 11, 20),
+        assessed_on=date(2026, 11, 16),
         income_per_capita=1_000_000,
         actor=personas.owner,
     )
@@ -383,10 +383,15 @@ def test_record_assessment(client: Client, world: Scenario) -> None:
         open_form(client, url)["income_per_capita"] == "1000000"
     )  # the form starts from the latest assessment
     data = open_form(
-        client, url, review=str(world.review.pk), assessed_on="2025-11-25", income_per_capita="1.800.000",
+        client, url, review=str(world.review.pk), assessed_on="2026-11-18", income_per_capita="1.800.000",
         income_method="measured", causes=["1", "5"], entered_nguon_nuoc_sinh_hoat="True",
     )  # fmt: skip
+    # The first press says what will be written and asks to confirm; nothing is saved yet.
     response = client.post(url, data)
+    assert response.status_code == 200 and "Xác nhận ghi" in page_text(response)
+    assert response.context["confirm"]["assessment"].poverty_class == "khong_ngheo"
+    assert Assessment.objects.get(pk=world.assessment.pk).income_per_capita == 1_000_000
+    response = client.post(url, {**data, "xac_nhan": "1"})
     assert response.status_code == 302
     assessment = Assessment.objects.get(review=world.review, household=world.household)
     assert assessment.income_per_capita == 1_800_000 and assessment.income_method == "measured"
@@ -483,14 +488,21 @@ def test_page_panel_follows_a_member_edit_and_the_latest_assessment_can_be_recor
     response = client.get(detail)
     assert response.context["current_class"].poverty_class == "ngheo"
     assert response.context["rerecord"]["differs"] is True
-    assert "Ghi lại phiếu rà soát theo dữ liệu hiện tại" in page_text(response)
+    assert "Xem và ghi phiếu theo dữ liệu hiện tại" in page_text(response)
 
-    stamp = response.context["stamp"]
-    response = client.post(reverse("web:assessment-rerecord", args=[world.household.pk]), stamp)
+    # The button opens a page saying what will be written (the round is still open: recorded there again).
+    confirm_url = reverse("web:assessment-rerecord", args=[world.household.pk])
+    confirm = client.get(confirm_url)
+    assert (
+        confirm.context["plan"].review == world.review and confirm.context["outcome"].poverty_class == "ngheo"
+    )
+    assert Assessment.objects.get(pk=world.assessment.pk).poverty_class == "can_ngheo"  # nothing saved yet
+    stamp = confirm.context["stamp"]
+    response = client.post(confirm_url, {**stamp, "xac_nhan": "1"})
     assert response.status_code == 302
     world.assessment.refresh_from_db()
     assert world.assessment.poverty_class == "ngheo" and world.assessment.income_per_capita == 1_000_000
-    assert world.assessment.assessed_on == date(2025, 11, 20)
+    assert world.assessment.assessed_on == TODAY  # today's data
     event = HouseholdEvent.objects.filter(household=world.household, kind=EventKind.ASSESSED).latest("id")
     assert event.changes["poverty_class"] == ["can_ngheo", "ngheo"] and event.actor_name == "xa.kongchro"
     page = page_text(client.get(detail))

@@ -27,7 +27,7 @@ from giamngheo.reviews.models import Assessment
 from giamngheo.reviews.selectors import HouseholdFilters, household_page, households_matching
 from tests.accounts.test_scope import VISIBLE
 from tests.registry.factories import make_ethnicity, make_household, make_reform_area, make_user
-from tests.reviews.helpers import open_review
+from tests.reviews.helpers import import_past, open_review
 
 pytestmark = pytest.mark.django_db
 
@@ -47,14 +47,7 @@ def codes(response: Any) -> list[str]:
 
 def assess(review: Any, household: Household, poverty_class: str, day: date) -> Assessment:
     income, entered = INPUT[poverty_class]
-    assessment = reviews.assessment_record(
-        review=review,
-        household=household,
-        assessed_on=day,
-        income_per_capita=income,
-        actor=None,
-        entered=entered,
-    )
+    assessment = import_past(review, household, day, income, entered=entered)
     assert assessment.poverty_class == poverty_class
     return assessment
 
@@ -223,7 +216,7 @@ def test_costly_counts_stop_at_a_cap(area: dict[str, Any], monkeypatch: pytest.M
     assert page.count == 32
     review = open_review(area["district"], year=2021)
     items = [reviews.AssessmentInput(h, date(2021, 10, 1), *INPUT["ngheo"]) for h in households]
-    reviews.assessments_bulk_record(items, review=review, actor=None)
+    reviews.assessments_bulk_record(items, review=review, actor=None, historical=True)
     page = household_page(everyone, HouseholdFilters(poverty_class="ngheo"), page_size=10, count_cap=5)
     assert page.count is None and page.count_at_least == 5  # "more than 5"
     page = household_page(everyone, HouseholdFilters(poverty_class="ngheo"), page_size=10, count_cap=50)
@@ -307,7 +300,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
         households = registry.households_bulk_register(rows, actor=None)
         if variant == "class":
             items = [reviews.AssessmentInput(h, date(2021, 10, 1), *INPUT["ngheo"]) for h in households]
-            reviews.assessments_bulk_record(items, review=review, actor=None)
+            reviews.assessments_bulk_record(items, review=review, actor=None, historical=True)
         with django_assert_max_num_queries(MAX_QUERIES):
             counts.append(_measure(client, params))
     assert counts[0] == counts[1]

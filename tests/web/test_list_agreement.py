@@ -17,10 +17,9 @@ from hypothesis import strategies as st
 from giamngheo.accounts.services import token_create
 from giamngheo.registry import services
 from giamngheo.registry.models import Membership
-from giamngheo.reviews.services import assessment_record
 from tests.personas import PASSWORD
 from tests.registry.factories import make_ethnicity, make_household, make_village
-from tests.reviews.helpers import open_review
+from tests.reviews.helpers import import_past, open_review
 
 pytestmark = pytest.mark.django_db
 
@@ -58,10 +57,9 @@ def world(personas: Any) -> dict[str, Any]:
             ],
         )  # fmt: skip
         if number % 3 and number < 10:
-            assessment_record(review=review, household=household, assessed_on=date(2025, 11, 1),
-                              income_per_capita=incomes[number % len(incomes)], actor=None,
-                              entered={"bao_hiem_y_te": number % 2 == 0, "viec_lam": True,
-                                       "nguon_nuoc_sinh_hoat": number % 3 == 1})  # fmt: skip
+            import_past(review, household, date(2025, 11, 1), incomes[number % len(incomes)],
+                        entered={"bao_hiem_y_te": number % 2 == 0, "viec_lam": True,
+                                 "nguon_nuoc_sinh_hoat": number % 3 == 1})  # fmt: skip
         made.append(household)
     # A former member: the household is still found by their name.
     leaver = Membership.objects.get(household=made[1], person__full_name__startswith="Con")

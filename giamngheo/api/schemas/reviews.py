@@ -34,6 +34,17 @@ class AssessmentItem(Schema):
     member_count: int
     commune_id: int
     village_id: int | None
+    in_force: bool = Field(description="Phiếu đang có hiệu lực (false: đã được đính chính bằng phiếu khác)")
+    corrects: int | None = Field(description="id của phiếu mà phiếu này đính chính")
+    correction_reason: str
+
+    @staticmethod
+    def resolve_in_force(obj: Any) -> bool:
+        return not obj.superseded
+
+    @staticmethod
+    def resolve_corrects(obj: Any) -> int | None:
+        return obj.corrects_id
 
 
 class IndicatorOut(Schema):
@@ -112,6 +123,20 @@ class AssessmentCreate(Stamp):
     b1_score: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
     causes: list[Cause] = Field(default_factory=list, max_length=len(Cause.values))
     reviewer_name: Annotated[Text, Field(max_length=150)] = ""
+
+
+class CorrectionCreate(Stamp):
+    """A correction of an assessment of a closed round: the corrected survey answers (those not sent stay as they
+    were) and why."""
+
+    reason: Annotated[Text, Field(min_length=1, max_length=1000)] = Field(description="Lý do đính chính")
+    income_per_capita: Money | None = Field(None, description="Đồng/người/tháng")
+    entered: dict[Annotated[Text, Field(max_length=40)], bool] | None = Field(
+        None, description="Chỉ số thiếu hụt theo phiếu: {mã chỉ số: true/false}"
+    )
+    income_method: IncomeMethod | None = None
+    b1_score: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    causes: list[Cause] | None = Field(None, max_length=len(Cause.values))
 
 
 class ReviewOut(ReviewRef):

@@ -24,7 +24,7 @@ from giamngheo.registry.facts import household_facts, living_conditions_facts, m
 from giamngheo.registry.models import Household, LivingConditions, Person
 from giamngheo.registry.validation import LIVING_CONDITIONS_FIELDS
 from giamngheo.reviews.models import Assessment, PovertyClass
-from giamngheo.reviews.services import entered_flags
+from giamngheo.reviews.services import RerecordPlan, entered_flags, rerecord_standard
 
 
 @dataclass(frozen=True)
@@ -161,16 +161,16 @@ def classify(household: Household, basis: Basis, changes: FactChanges | None = N
     )
 
 
-def rerecord_outcome(household: Household, latest: Assessment) -> Outcome:
-    """What re-recording the latest assessment with today's registry would give: its review's standard, its
-    date, income and entered flags, the facts as the registry holds them now (what `assessment_record`
-    computes)."""
+def rerecord_outcome(household: Household, plan: RerecordPlan) -> Outcome:
+    """What re-recording the household with today's registry would give (`reviews.services.rerecord_plan`): the
+    target round's standard (for a regular round still to open, the one it would take), the plan's date, the
+    latest assessment's income and entered flags, the facts as the registry holds them now."""
     basis = Basis(
-        standard=get_standard(latest.review.standard_id),
-        on=latest.assessed_on,
-        income=latest.income_per_capita,
-        entered=entered_flags(latest),
-        latest=latest,
+        standard=rerecord_standard(plan),
+        on=plan.on,
+        income=plan.latest.income_per_capita,
+        entered=entered_flags(plan.latest),
+        latest=plan.latest,
     )
     return classify(household, basis)
 

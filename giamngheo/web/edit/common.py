@@ -139,10 +139,13 @@ def form_page(
     submit_label: str = "",
     intro: str = "",
     status: int = 200,
+    confirm: dict[str, Any] | None = None,
+    open_regular: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """A form page beside its live classification: `current` (the household as registered) and, for a form
     sent back with errors, `after` (computed from `changes`, the form's valid values), so the panel keeps
-    showing what the user's input would give."""
+    showing what the user's input would give. `confirm` (a form that writes a result, sent once): what will be
+    written, shown above a confirmation button; `open_regular`: the regular round the user may open."""
     if (
         after is None
         and changes is not None
@@ -162,6 +165,9 @@ def form_page(
         "after": after,
         "changed": current is not None and after is not None and not after.same_as(current),
         "submit_label": submit_label or _("Lưu"),
+        "confirm": confirm,
+        "confirm_name": "xac_nhan",
+        "open_regular": open_regular,
         "cancel_url": detail_url(household) if household else reverse("web:household-list"),
     }
     return render(request, FORM_TEMPLATE, context, status=status)
