@@ -137,6 +137,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A form refused by the CSRF check gets the site's 403 page, with a reason a user can act on.
+CSRF_FAILURE_VIEW = "giamngheo.web.errors.csrf_failure"
 LOGIN_URL = "login"
 # Login throttling (giamngheo.accounts.throttle): failures per account name before a lock-out of this many seconds.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
