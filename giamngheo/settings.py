@@ -154,6 +154,8 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Dates are day/month/year in every language (giamngheo/formats): 02/12/2026, typed the same way in forms.
+FORMAT_MODULE_PATH = ["giamngheo.formats"]
 
 # Uploaded files (workbooks sent for classification and their results) live under the data directory.
 MEDIA_ROOT = DATA_DIR / "media"
