@@ -48,13 +48,17 @@ def _previous_page(request: HttpRequest) -> str:
     """The page the browser came from, as a path on this site (never an outside address), or ""."""
     try:
         referer = request.META.get("HTTP_REFERER", "")
+        hosts = {request.get_host()}
         if not referer or not url_has_allowed_host_and_scheme(
-            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            referer, allowed_hosts=hosts, require_https=request.is_secure()
         ):
             return ""
         parts = urlsplit(referer)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
-        return "" if not path.startswith("/") or path == request.get_full_path() else path
+        # The path alone must stay on this site too: "//elsewhere.example/" would leave it.
+        if not path.startswith("/") or not url_has_allowed_host_and_scheme(path, allowed_hosts=hosts):
+            return ""
+        return "" if path == request.get_full_path() else path
     except Exception:  # e.g. a disallowed Host header (a 400 of its own): no link then
         return ""
 
