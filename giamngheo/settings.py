@@ -137,6 +137,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A form refused by the CSRF check gets the site's 403 page, with a reason a user can act on.
+CSRF_FAILURE_VIEW = "giamngheo.web.errors.csrf_failure"
 LOGIN_URL = "login"
 # Login throttling (giamngheo.accounts.throttle): failures per account name before a lock-out of this many seconds.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
@@ -152,6 +154,8 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Dates are day/month/year in every language (giamngheo/formats): 02/12/2026, typed the same way in forms.
+FORMAT_MODULE_PATH = ["giamngheo.formats"]
 
 # Uploaded files (workbooks sent for classification and their results) live under the data directory.
 MEDIA_ROOT = DATA_DIR / "media"

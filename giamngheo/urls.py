@@ -4,6 +4,13 @@ from django.urls import include, path
 
 from giamngheo.accounts.forms import ThrottledAuthenticationForm
 from giamngheo.api.urls import api
+from giamngheo.web import errors
+
+# Error pages in the site's layout, with the reason (giamngheo.web.errors); the API answers its own in JSON.
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
 
 urlpatterns = [
     path("", include("giamngheo.web.urls")),

@@ -12,8 +12,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -64,7 +64,9 @@ def token_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=_signed_in(request))
+    token = ApiToken.objects.filter(pk=pk, user=_signed_in(request)).first()
+    if token is None:
+        raise Http404(_("Không tìm thấy mã API."))
     if token.revoked_at is None:
         token_revoke(token=token)
         messages.success(request, _("Đã thu hồi mã %(prefix)s…") % {"prefix": token.prefix})

@@ -42,7 +42,7 @@ def list_url() -> str:
 
 def codes(response: Any) -> list[str]:
     assert response.status_code == 200
-    return re.findall(r'<td class="code"><a href="[^"]+">([^<]+)</a>', response.content.decode())
+    return re.findall(r'<td class="code"[^>]*><a href="[^"]+">([^<]+)</a>', response.content.decode())
 
 
 def assess(review: Any, household: Household, poverty_class: str, day: date) -> Assessment:

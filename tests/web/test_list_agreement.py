@@ -30,7 +30,7 @@ SEARCHES = (
 )  # fmt: skip
 CLASSES = ("", "ngheo", "can_ngheo", "muc_song_trung_binh", "khong_ngheo")
 ETHNICITIES = ("", "01", "13", "45")
-CODE = re.compile(r'<td class="code"><a href="[^"]+">([^<]+)</a>')
+CODE = re.compile(r'<td class="code"[^>]*><a href="[^"]+">([^<]+)</a>')
 
 
 @pytest.fixture
