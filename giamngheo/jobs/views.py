@@ -1,19 +1,23 @@
 """Job pages: the account's jobs, the two forms that start one, the job page with its self-refreshing progress
-and the downloads. Jobs are read only through `selectors.job_for_read` (someone else's job is a 404)."""
+and the downloads, and the blank survey workbook to fill in. Jobs are read only through `selectors.job_for_read`
+(someone else's job is a 404)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from giamngheo.accounts.scope import scope_for
+from giamngheo.engine.standard import load_standards
 from giamngheo.jobs import services
 from giamngheo.jobs.forms import AreaForm, WorkbookForm
 from giamngheo.jobs.models import Job, JobKind, JobStatus
@@ -25,6 +29,8 @@ from giamngheo.jobs.selectors import (
     may_classify_workbook,
 )
 from giamngheo.lib.params import positive_int
+from giamngheo.survey import SurveyFileError, resolve_standard
+from giamngheo.survey.template import CONTENT_TYPE, template_bytes, template_filename
 
 PAGE_SIZE = 30
 
@@ -66,7 +72,35 @@ def upload(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             return redirect("jobs:detail", pk=job.pk)
-    return render(request, "jobs/upload.html", {"form": form})
+    standards = sorted(load_standards(settings.GIAMNGHEO_STANDARDS_DIR).values(), key=lambda s: s.valid_from)
+    return render(request, "jobs/upload.html", {"form": form, "template_standards": standards})
+
+
+@login_required
+@require_GET
+def template_download(request: HttpRequest) -> HttpResponse:
+    """The blank survey workbook of `giamngheo.survey.template` for `?chuan=ID` (default: the standard in force
+    today). It holds no household data, so any signed-in account may have it."""
+    standard_id = request.GET.get("chuan", "").strip() or None
+    try:
+        standard = resolve_standard(
+            standard_id, today=timezone.localdate(), data_dir=settings.GIAMNGHEO_STANDARDS_DIR
+        )
+    except SurveyFileError:
+        known = ", ".join(sorted(load_standards(settings.GIAMNGHEO_STANDARDS_DIR)))
+        if standard_id:
+            message = _("Không có chuẩn nghèo «%(id)s». Các chuẩn có: %(known)s.") % {
+                "id": standard_id[:40],
+                "known": known,
+            }
+        else:
+            message = _("Hôm nay không có chuẩn nghèo nào có hiệu lực; hãy chọn một chuẩn: %(known)s.") % {
+                "known": known
+            }
+        return HttpResponseNotFound(message, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(template_bytes(standard), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, template_filename(standard))
+    return response
 
 
 @login_required

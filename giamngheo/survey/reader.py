@@ -68,9 +68,11 @@ class Survey:
     sheet: str | None
 
 
-def read_survey(path: Path, standard: Standard) -> Survey:
+def read_survey(path: Path, standard: Standard, *, require_rows: bool = True) -> Survey:
+    """Raises `SurveyFileError` for a file without data rows unless `require_rows` is false: a header-only file
+    is nothing to classify, but it is a well-formed blank template (`giamngheo.survey.template`)."""
     known = frozenset(col.BASE_COLUMNS) | frozenset(standard.catalogue)
-    table = read_table(path, known_columns=known)
+    table = read_table(path, known_columns=known, require_rows=require_rows)
     table = _without_earlier_results(table)
     positions = _column_positions(table, known, path)
     _check_columns(positions, table, standard, path)

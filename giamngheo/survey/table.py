@@ -42,8 +42,11 @@ class Table:
     sheet: str | None  # the sheet read; None for CSV
 
 
-def read_table(path: Path, *, known_columns: frozenset[str] = frozenset()) -> Table:
-    """`known_columns` (normalised names) only help to choose a CSV delimiter."""
+def read_table(
+    path: Path, *, known_columns: frozenset[str] = frozenset(), require_rows: bool = True
+) -> Table:
+    """`known_columns` (normalised names) only help to choose a CSV delimiter. A file with a header but no data
+    row is unusable unless `require_rows` is false (reading a blank template back)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -60,7 +63,7 @@ def read_table(path: Path, *, known_columns: frozenset[str] = frozenset()) -> Ta
         table = _read_csv(path, data, known_columns)
     if not table.headers:
         raise SurveyFileError(f"tệp '{path.name}' trống: không có dòng tiêu đề")
-    if not table.rows:
+    if require_rows and not table.rows:
         raise SurveyFileError(f"tệp '{path.name}' không có dòng dữ liệu nào (chỉ có dòng tiêu đề)")
     return table
 

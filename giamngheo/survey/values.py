@@ -13,6 +13,10 @@ Decisions beyond the format's text:
 - Commune code: 1 to 5 ASCII digits, as text or as an Excel number; fewer than 5 digits are padded with leading
   zeros (1234 → "01234"), because a spreadsheet that treated the column as numbers has dropped them. Anything
   else is an error.
+- Area type: nong_thon / thanh_thi and the decrees' own words — "nông thôn", "thành thị" (NĐ 07/2021), "đô thị",
+  each with or without "khu vực" in front (NĐ 351/2025 writes "khu vực đô thị", "khu vực nông thôn") — compared
+  after folding like a column name (`slug_key`) with the word separators dropped: "NONG THON", "Khu vực: đô thị"
+  and "nongthon" are accepted. Anything else is an error that lists the accepted spellings.
 - Flags: exactly the spellings of the format (1, x, có, co, true / 0, blank, không, khong, false), compared after
   NFC normalisation, trimming and lower-casing; Excel booleans and the Excel numbers 1 and 0 too.
 """
@@ -35,13 +39,19 @@ MAX_INCOME = 10**12
 
 _YES = frozenset({"1", "x", "có", "co", "true"})
 _NO = frozenset({"0", "", "không", "khong", "false"})
+# Area types by their spelling with diacritics, case, spaces and punctuation removed. NĐ 07/2021 writes "thành thị"
+# and "nông thôn", NĐ 351/2025 "khu vực đô thị" and "khu vực nông thôn"; the optional "khu vực" prefix is dropped
+# before the lookup.
 _AREA_SPELLINGS: dict[str, AreaType] = {
-    "nong_thon": AreaType.RURAL,
     "nongthon": AreaType.RURAL,
-    "thanh_thi": AreaType.URBAN,
     "thanhthi": AreaType.URBAN,
-    "do_thi": AreaType.URBAN,
     "dothi": AreaType.URBAN,
+}
+_AREA_PREFIX = "khuvuc"
+# The spellings messages and the template list (every other accepted spelling folds to one of these).
+AREA_SPELLINGS_SHOWN: dict[AreaType, tuple[str, ...]] = {
+    AreaType.RURAL: ("nong_thon", "nông thôn", "khu vực nông thôn"),
+    AreaType.URBAN: ("thanh_thi", "thành thị", "khu vực thành thị", "đô thị", "khu vực đô thị"),
 }
 
 _PLAIN = re.compile(r"[0-9]+")
@@ -104,16 +114,18 @@ def parse_area_type(cell: Cell, column: str) -> AreaType:
         raise CellError(f"cột {column}: thiếu giá trị (nong_thon hoặc thanh_thi)")
     area = _area_spelling(cell) if isinstance(cell, str) else None
     if area is None:
+        rural, urban = (", ".join(AREA_SPELLINGS_SHOWN[kind]) for kind in (AreaType.RURAL, AreaType.URBAN))
         raise CellError(
-            f"cột {column}: giá trị '{_shown(cell)}' không phải nong_thon (nông thôn) "
-            "hoặc thanh_thi (thành thị, đô thị)"
+            f"cột {column}: giá trị '{_shown(cell)}' không phải nong_thon hoặc thanh_thi "
+            f"(nông thôn: {rural}; thành thị: {urban})"
         )
     return area
 
 
 @lru_cache(maxsize=256)
 def _area_spelling(text: str) -> AreaType | None:
-    return _AREA_SPELLINGS.get(slug_key(text))
+    key = slug_key(text).replace("_", "")
+    return _AREA_SPELLINGS.get(key.removeprefix(_AREA_PREFIX))
 
 
 @lru_cache(maxsize=256)

@@ -69,7 +69,7 @@ def write_result(
         payload = _csv_bytes(survey, results)
     else:
         payload = _xlsx_bytes(survey, results, summary, standard)
-    _atomic_write(path, payload)
+    atomic_write(path, payload)
 
 
 def _result_cells(result: RowResult) -> tuple[str, int | None, str, str, str]:
@@ -180,7 +180,8 @@ def _write_tally(sheet: Worksheet, row: int, label: str, tally: Tally, rate_form
             sheet.write_number(row, column + 1, float(rate), rate_format)
 
 
-def _atomic_write(path: Path, payload: bytes) -> None:
+def atomic_write(path: Path, payload: bytes, *, label: str = "tệp kết quả") -> None:
+    """Write `payload` under a temporary name beside `path`, then rename it; `label` names the file in messages."""
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         with temporary.open("xb") as handle:  # created with the user's usual permissions
@@ -188,7 +189,7 @@ def _atomic_write(path: Path, payload: bytes) -> None:
         os.replace(temporary, path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise SurveyFileError(f"không ghi được tệp kết quả '{path}': {exc.strerror}") from None
+        raise SurveyFileError(f"không ghi được {label} '{path}': {exc.strerror}") from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
