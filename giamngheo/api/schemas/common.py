@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Strict
 
 MAX_ID = 2**63 - 1
 MAX_MONEY = 10**12  # đồng per person per month: far above any real income, inside a 64-bit column
@@ -45,6 +45,8 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Text = Annotated[str, AfterValidator(_plain_text)]
 Money = Annotated[int, Field(ge=0, le=MAX_MONEY)]
 Day = Annotated[date, BeforeValidator(_iso_day)]
+# In a JSON body a yes/no is true or false: pydantic alone would also read 0, 1 or 0.0 as one.
+Flag = Annotated[bool, Strict()]
 
 
 class Stamp(Input):

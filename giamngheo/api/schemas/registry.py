@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from django.utils import timezone
 from ninja import Field, Schema
 
-from giamngheo.api.schemas.common import Day, Id, Input, Stamp, Text
+from giamngheo.api.schemas.common import Day, Flag, Id, Input, Stamp, Text
 from giamngheo.api.schemas.reviews import AssessmentItem
 from giamngheo.api.schemas.units import UnitRef
 from giamngheo.registry.models import (
@@ -227,9 +227,9 @@ class HouseholdCreate(Input):
     area_type: AreaType = AreaType.RURAL
     registered_on: Day
     address: Annotated[Text, Field(max_length=200)] = ""
-    is_agri: bool = False
-    has_meritorious_member: bool = False
-    no_working_capacity: bool = False
+    is_agri: Flag = False
+    has_meritorious_member: Flag = False
+    no_working_capacity: Flag = False
 
 
 class HouseholdUpdate(Stamp):
@@ -240,9 +240,9 @@ class HouseholdUpdate(Stamp):
     area_type: AreaType | None = None
     address: Annotated[Text, Field(max_length=200)] | None = None
     head_id: Id | None = None
-    is_agri: bool | None = None
-    has_meritorious_member: bool | None = None
-    no_working_capacity: bool | None = None
+    is_agri: Flag | None = None
+    has_meritorious_member: Flag | None = None
+    no_working_capacity: Flag | None = None
 
 
 class MemberCreate(Stamp):
@@ -253,17 +253,17 @@ class MemberCreate(Stamp):
     birth_date: Day | None = None
     citizen_id: Annotated[Text, Field(max_length=32)] | None = None
     ethnicity_id: Id | None = None
-    disabled: bool = False
-    receives_social_allowance: bool = False
-    has_health_insurance: bool | None = None
-    in_education: bool | None = None
+    disabled: Flag = False
+    receives_social_allowance: Flag = False
+    has_health_insurance: Flag | None = None
+    in_education: Flag | None = None
     education_level: EducationLevel | None = None
     work_status: WorkStatus | None = None
-    has_labour_contract: bool = False
-    able_to_work: bool | None = None
-    malnourished: bool | None = None
-    on_the_job_training_certified: bool = False
-    has_meritorious_service: bool = False
+    has_labour_contract: Flag = False
+    able_to_work: Flag | None = None
+    malnourished: Flag | None = None
+    on_the_job_training_certified: Flag = False
+    has_meritorious_service: Flag = False
 
 
 class MemberUpdate(Stamp):
@@ -276,17 +276,17 @@ class MemberUpdate(Stamp):
     birth_date: Day | None = None
     citizen_id: Annotated[Text, Field(max_length=32)] | None = None
     ethnicity_id: Id | None = None
-    disabled: bool | None = None
-    receives_social_allowance: bool | None = None
-    has_health_insurance: bool | None = None
-    in_education: bool | None = None
+    disabled: Flag | None = None
+    receives_social_allowance: Flag | None = None
+    has_health_insurance: Flag | None = None
+    in_education: Flag | None = None
     education_level: EducationLevel | None = None
     work_status: WorkStatus | None = None
-    has_labour_contract: bool | None = None
-    able_to_work: bool | None = None
-    malnourished: bool | None = None
-    on_the_job_training_certified: bool | None = None
-    has_meritorious_service: bool | None = None
+    has_labour_contract: Flag | None = None
+    able_to_work: Flag | None = None
+    malnourished: Flag | None = None
+    on_the_job_training_certified: Flag | None = None
+    has_meritorious_service: Flag | None = None
     date_of_death: Day | None = None
 
 

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from giamngheo.api.schemas.common import Day, Id, Money, Stamp, Text
+from giamngheo.api.schemas.common import Day, Flag, Id, Money, Stamp, Text
 from giamngheo.api.schemas.units import UnitRef
 from giamngheo.areas.models import UnitLevel
 from giamngheo.engine.standard import StandardError, get_standard, load_catalogue
@@ -116,7 +116,7 @@ class AssessmentCreate(Stamp):
     review_id: Id = Field(description="Đợt rà soát có địa bàn gồm xã của hộ")
     assessed_on: Day
     income_per_capita: Money = Field(description="Đồng/người/tháng")
-    entered: dict[Annotated[Text, Field(max_length=40)], bool] = Field(
+    entered: dict[Annotated[Text, Field(max_length=40)], Flag] = Field(
         default_factory=dict, description="Chỉ số thiếu hụt theo phiếu: {mã chỉ số: true/false}"
     )
     income_method: IncomeMethod = IncomeMethod.ESTIMATED
@@ -131,7 +131,7 @@ class CorrectionCreate(Stamp):
 
     reason: Annotated[Text, Field(min_length=1, max_length=1000)] = Field(description="Lý do đính chính")
     income_per_capita: Money | None = Field(None, description="Đồng/người/tháng")
-    entered: dict[Annotated[Text, Field(max_length=40)], bool] | None = Field(
+    entered: dict[Annotated[Text, Field(max_length=40)], Flag] | None = Field(
         None, description="Chỉ số thiếu hụt theo phiếu: {mã chỉ số: true/false}"
     )
     income_method: IncomeMethod | None = None
