@@ -18,6 +18,7 @@ from typing import Any
 from giamngheo.accounts.models import Role
 from giamngheo.accounts.services import area_role_assign
 from giamngheo.areas.models import AdminUnit, UnitLevel, UnitSuccession, Village
+from giamngheo.areas.reform import rehome_villages
 from giamngheo.registry.models import Household
 from tests.registry.factories import (
     LEGACY_END,
@@ -63,6 +64,10 @@ def make_personas() -> Personas:
     units.update(old_sro=old_sro, new_sro=new_sro, far_province=far_province, far_commune=far_commune)
 
     village = Village.objects.create(commune=units["town"], local_code="01", name="Làng Tơ Mơ")
+    rehome_villages(
+        Village, UnitSuccession, AdminUnit
+    )  # since 01/07/2025 the village belongs to new Kông Chro
+    village.refresh_from_db()
     kongchro = make_household(
         commune=units["town"], village=village, code="H-KONGCHRO",
         members=[{"full_name": "Đinh Văn Súy", "citizen_id": "064080001234", "birth_date": date(1980, 3, 1)}],

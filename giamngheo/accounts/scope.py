@@ -3,10 +3,9 @@
 Deny by default: anything that is not explicitly granted by the account's `AreaRole` (or superuser status) is out
 of scope, and out-of-scope records are reported exactly like missing ones (see `access`).
 
-Territory after the 2025 reform: a new commune covers the legacy communes that map into it. A legacy commune that
-went wholly to one new commune is covered whole; one split between several new communes is covered village by
-village (`Village.new_commune`, else the commune's default successor), the same rule as
-`areas.selectors.village_commune_on`.
+Territory after the 2025 reform (`areas.selectors.territory`): a new commune covers the legacy communes that map
+into it. A legacy commune that went wholly to communes of the area is covered whole; one split between several new
+communes is covered village by village (the villages that belong to a commune of the area today).
 """
 
 from __future__ import annotations
@@ -17,8 +16,8 @@ from typing import Any
 from django.db.models import Q
 
 from giamngheo.accounts.models import AreaRole, Role
-from giamngheo.areas.models import AdminUnit, UnitLevel, UnitSuccession, Village
-from giamngheo.areas.selectors import commune_ids_within
+from giamngheo.areas.models import AdminUnit
+from giamngheo.areas.selectors import commune_ids_within, places_q, territory
 
 _CACHE_ATTRIBUTE = "_giamngheo_scope"
 
@@ -63,19 +62,7 @@ class Scope:
         """Condition on Household rows (or on rows reaching a household through `prefix`, e.g. "household__")."""
         if self.everything:
             return Q()
-        condition = Q(pk__in=[])
-        if self.commune_ids:
-            condition |= Q(**{f"{prefix}commune_id__in": sorted(self.commune_ids)})
-        if self.village_ids:
-            condition |= Q(**{f"{prefix}village_id__in": sorted(self.village_ids)})
-        if self.villageless_commune_ids:
-            condition |= Q(
-                **{
-                    f"{prefix}commune_id__in": sorted(self.villageless_commune_ids),
-                    f"{prefix}village__isnull": True,
-                }
-            )
-        return condition
+        return places_q(self.commune_ids, self.village_ids, self.villageless_commune_ids, prefix)
 
     def covers_unit(self, unit: AdminUnit) -> bool:
         """May read figures of `unit` (a commune, district or province): every commune of it is in scope."""
@@ -117,62 +104,14 @@ def _resolve(user: Any) -> Scope:
 
 
 def _area_scope(role: str, unit: AdminUnit) -> Scope:
-    inside = commune_ids_within(unit)
-    own = _own_commune_ids(unit)
-    # A legacy commune reached only through succession is split when it has several successors; those are
-    # covered village by village.
-    inherited = inside - own
-    successors: dict[int, set[int]] = {}
-    defaults: dict[int, int] = {}
-    # Plain lookups rather than a join on the successor's level: without planner statistics SQLite would scan.
-    rows = list(
-        UnitSuccession.objects.filter(predecessor_id__in=inherited).values_list(
-            "predecessor_id", "successor_id", "is_default"
-        )
-    )
-    commune_successors = set(
-        AdminUnit.objects.filter(pk__in={row[1] for row in rows}, level=UnitLevel.COMMUNE).values_list(
-            "pk", flat=True
-        )
-    )
-    for predecessor, successor, is_default in rows:
-        if successor not in commune_successors:
-            continue
-        successors.setdefault(predecessor, set()).add(successor)
-        if is_default:
-            defaults[predecessor] = successor
-    whole = set(own)
-    split: set[int] = set()
-    for commune_id in inherited:
-        receivers = successors.get(commune_id, set())
-        (whole if receivers and receivers <= inside else split).add(commune_id)
-    village_ids: set[int] = set()
-    villageless: set[int] = set()
-    if split:
-        for village_id, commune_id, new_commune_id in Village.objects.filter(
-            commune_id__in=split
-        ).values_list("id", "commune_id", "new_commune_id"):
-            holder = new_commune_id if new_commune_id is not None else defaults.get(commune_id)
-            if holder in inside:
-                village_ids.add(village_id)
-        villageless = {c for c in split if defaults.get(c) in inside}
+    land = territory(unit)
     return Scope(
         role=role,
         unit=unit,
-        commune_ids=frozenset(whole),
-        village_ids=frozenset(village_ids),
-        villageless_commune_ids=frozenset(villageless),
-        stats_commune_ids=frozenset(inside),
-    )
-
-
-def _own_commune_ids(unit: AdminUnit) -> set[int]:
-    if unit.level == UnitLevel.COMMUNE:
-        return {unit.pk}
-    return set(
-        AdminUnit.objects.filter(
-            Q(parent=unit) | Q(parent__parent=unit), level=UnitLevel.COMMUNE
-        ).values_list("pk", flat=True)
+        commune_ids=land.commune_ids,
+        village_ids=land.village_ids,
+        villageless_commune_ids=land.villageless_commune_ids,
+        stats_commune_ids=land.inside,
     )
 
 

@@ -55,8 +55,8 @@ class UnitLoadAdmin(ReadOnlyAdmin):
 
 @admin.register(Village)
 class VillageAdmin(admin.ModelAdmin):
-    list_display = ["local_code", "name", "kind", "commune", "new_commune", "valid_from", "valid_to"]
+    list_display = ["local_code", "name", "kind", "commune", "legacy_commune", "valid_from", "valid_to"]
     list_filter = ["kind"]
     search_fields = ["local_code", "name", "commune__code", "commune__name"]
-    list_select_related = ["commune", "new_commune"]
-    autocomplete_fields = ["commune", "new_commune"]
+    list_select_related = ["commune", "legacy_commune"]
+    autocomplete_fields = ["commune", "legacy_commune"]

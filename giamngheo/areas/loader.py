@@ -19,7 +19,16 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from giamngheo.areas.models import REFORM_DATE, AdminUnit, UnitLevel, UnitLoad, UnitSuccession, valid_on_q
+from giamngheo.areas.models import (
+    REFORM_DATE,
+    AdminUnit,
+    UnitLevel,
+    UnitLoad,
+    UnitSuccession,
+    Village,
+    valid_on_q,
+)
+from giamngheo.areas.reform import rehome_villages
 from giamngheo.areas.source import SOURCE_PREFIX, UnitDataset, UnitKey, read_dataset
 from giamngheo.lib.formatting import group_thousands
 
@@ -88,6 +97,10 @@ def load_units(*, stdout: Writer | None = None, at: datetime | None = None) -> L
     with transaction.atomic():
         ids = _sync_units(dataset, report)
         _sync_successions(dataset, ids, report)
+        # Villages recorded before the units of the reform were loaded now belong to the new communes.
+        rehomed = rehome_villages(Village, UnitSuccession, AdminUnit)
+        if rehomed:
+            say(_("Đã chuyển %(count)s thôn sang xã mới sau sắp xếp đơn vị hành chính.") % {"count": rehomed})
         if report.changed:
             UnitLoad.objects.create(
                 loaded_at=at or timezone.now(),

@@ -136,14 +136,19 @@ class VillageKind(models.TextChoices):
 class Village(models.Model):
     """A village or residential group. It has no national code, only a local code within its commune.
 
-    `commune` is the commune the village belonged to when it was recorded. When that commune was split between
-    several new communes in 2025, `new_commune` says which one took this village; otherwise the default successor
-    of the commune holds it.
+    `commune` is the commune the village belongs to today. A village of a commune that ended in the 2025 reform
+    belongs to the new commune that took it over (`areas.reform.rehome_villages`) and keeps the commune it
+    belonged to before as `legacy_commune`, for history: records made before the reform name that commune.
     """
 
     commune = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="villages")
-    new_commune = models.ForeignKey(
-        AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="received_villages"
+    legacy_commune = models.ForeignKey(
+        AdminUnit,
+        verbose_name=_("xã trước 01/07/2025"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="legacy_villages",
     )
     local_code = models.CharField(_("mã thôn"), max_length=20)
     name = models.CharField(_("tên"), max_length=120)
@@ -155,22 +160,46 @@ class Village(models.Model):
         verbose_name = _("thôn, làng, tổ dân phố")
         verbose_name_plural = _("thôn, làng, tổ dân phố")
         ordering = ["commune__code", "local_code"]
-        constraints = [models.UniqueConstraint(fields=["commune", "local_code"], name="village_code_unique")]
+        constraints = [
+            # Local codes are unique within the commune the village was numbered in: today's commune for a
+            # village created after the reform, the legacy commune for one taken over (two legacy communes may
+            # both have had a village "01").
+            models.UniqueConstraint(
+                fields=["commune", "local_code"],
+                condition=Q(legacy_commune__isnull=True),
+                name="village_code_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["legacy_commune", "local_code"],
+                condition=Q(legacy_commune__isnull=False),
+                name="village_legacy_code_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(legacy_commune=models.F("commune")), name="village_legacy_commune_differs"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
+    def commune_on(self, day: date) -> AdminUnit:
+        """The commune the village belonged to on `day`: its legacy commune while that existed, else today's."""
+        legacy = self.legacy_commune
+        if legacy is not None and legacy.is_valid_on(day):
+            return legacy
+        return self.commune
+
     def clean(self) -> None:
         if (
-            self.new_commune_id is not None
+            self.legacy_commune_id is not None
             and not UnitSuccession.objects.filter(
-                predecessor_id=self.commune_id, successor_id=self.new_commune_id
+                predecessor_id=self.legacy_commune_id, successor_id=self.commune_id
             ).exists()
         ):
             raise ValidationError(
                 {
-                    "new_commune": _("Xã mới phải là một xã nhận địa bàn của %(commune)s.")
-                    % {"commune": self.commune}
+                    "commune": _("Xã hiện nay phải là một xã nhận địa bàn của %(commune)s.")
+                    % {"commune": self.legacy_commune}
                 }
             )
 

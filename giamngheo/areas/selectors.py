@@ -7,6 +7,8 @@ rows link them; they are stored per unit by the loader, so nothing here ever mat
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -169,17 +171,140 @@ def communes_within(unit: AdminUnit) -> QuerySet[AdminUnit]:
 
 
 def village_commune_on(village: Village, on: date) -> AdminUnit | None:
-    """The commune that held `village` on `on`, or None if the village or a single holder did not exist then.
-
-    Before its commune ended, the recorded commune; after it, `Village.new_commune` when set (the receiver of a
-    split commune that took this village), otherwise the commune's default successor (`unit_holding`).
-    """
+    """The commune that held `village` on `on` (`Village.commune_on`), or None if the village did not exist then
+    or that commune did not (and no single unit held its territory)."""
     if (village.valid_from and on < village.valid_from) or (village.valid_to and on > village.valid_to):
         return None
-    commune = village.commune
+    commune = village.commune_on(on)
     if commune.is_valid_on(on):
         return commune
-    new_commune = village.new_commune
-    if new_commune is not None and new_commune.is_valid_on(on):
-        return new_commune
     return unit_holding(commune, on=on)
+
+
+def villages_of(commune: AdminUnit | None) -> QuerySet[Village]:
+    """Villages a household registered in `commune` may be placed in: the villages of that commune today, and
+    for a legacy commune the villages that were its own (they belong to a new commune now)."""
+    if commune is None:
+        return Village.objects.none()
+    return Village.objects.filter(Q(commune=commune) | Q(legacy_commune=commune)).order_by(
+        "name", "local_code"
+    )
+
+
+@dataclass(frozen=True)
+class Territory:
+    """Where the households of a unit's territory are registered, for filtering households (`households_q`).
+
+    A new commune covers the legacy communes that map into it: a legacy commune that went wholly to communes of
+    the unit is covered whole; one split between several new communes is covered village by village (its
+    villages that belong to a commune of the unit today), and its households without a village go with its
+    default successor.
+    """
+
+    unit: AdminUnit
+    inside: frozenset[int]  # `commune_ids_within(unit)`: every commune row, legacy and new
+    commune_ids: frozenset[int] = frozenset()  # communes covered whole
+    village_ids: frozenset[int] = frozenset()  # villages of split legacy communes that lie in the unit
+    villageless_commune_ids: frozenset[int] = frozenset()  # split legacy communes: households with no village
+
+    def households_q(self, prefix: str = "") -> Q:
+        """Condition on Household rows (or rows reaching a household through `prefix`, e.g. "household__")."""
+        return places_q(self.commune_ids, self.village_ids, self.villageless_commune_ids, prefix)
+
+
+def places_q(
+    commune_ids: Iterable[int],
+    village_ids: Iterable[int],
+    villageless_commune_ids: Iterable[int],
+    prefix: str = "",
+) -> Q:
+    """Households registered in one of `commune_ids`, placed in one of `village_ids`, or registered in one of
+    `villageless_commune_ids` without a village (nothing when all are empty)."""
+    condition = Q(pk__in=[])
+    if commune_ids:
+        condition |= Q(**{f"{prefix}commune_id__in": sorted(commune_ids)})
+    if village_ids:
+        condition |= Q(**{f"{prefix}village_id__in": sorted(village_ids)})
+    if villageless_commune_ids:
+        condition |= Q(
+            **{f"{prefix}commune_id__in": sorted(villageless_commune_ids), f"{prefix}village__isnull": True}
+        )
+    return condition
+
+
+def territory(unit: AdminUnit) -> Territory:
+    """The `Territory` of `unit` (a commune, district or province, legacy or new), in a fixed number of queries."""
+    inside = commune_ids_within(unit)
+    if unit.level == UnitLevel.COMMUNE:
+        own = {unit.pk}
+    else:
+        own = set(
+            AdminUnit.objects.filter(
+                Q(parent=unit) | Q(parent__parent=unit), level=UnitLevel.COMMUNE
+            ).values_list("pk", flat=True)
+        )
+    # A legacy commune reached only through succession is split when some of its successors lie outside.
+    inherited = inside - own
+    successors: dict[int, set[int]] = {}
+    defaults: dict[int, int] = {}
+    # Plain lookups rather than a join on the successor's level: without planner statistics SQLite would scan.
+    rows = list(
+        UnitSuccession.objects.filter(predecessor_id__in=inherited).values_list(
+            "predecessor_id", "successor_id", "is_default"
+        )
+    )
+    commune_successors = set(
+        AdminUnit.objects.filter(pk__in={row[1] for row in rows}, level=UnitLevel.COMMUNE).values_list(
+            "pk", flat=True
+        )
+    )
+    for predecessor, successor, is_default in rows:
+        if successor not in commune_successors:
+            continue
+        successors.setdefault(predecessor, set()).add(successor)
+        if is_default:
+            defaults[predecessor] = successor
+    whole = set(own)
+    split: set[int] = set()
+    for commune_id in inherited:
+        receivers = successors.get(commune_id, set())
+        (whole if receivers and receivers <= inside else split).add(commune_id)
+    village_ids: set[int] = set()
+    villageless: set[int] = set()
+    if split:
+        village_ids = set(
+            Village.objects.filter(legacy_commune_id__in=split, commune_id__in=inside).values_list(
+                "pk", flat=True
+            )
+        )
+        villageless = {c for c in split if defaults.get(c) in inside}
+    return Territory(
+        unit=unit,
+        inside=frozenset(inside),
+        commune_ids=frozenset(whole),
+        village_ids=frozenset(village_ids),
+        villageless_commune_ids=frozenset(villageless),
+    )
+
+
+def unit_includes(unit: AdminUnit) -> list[AdminUnit]:
+    """For a commune created in the 2025 reform: the legacy communes whose territory it took (wholly or in part),
+    by code; empty for other units."""
+    if unit.level != UnitLevel.COMMUNE or unit.valid_from is None:
+        return []
+    return list(
+        AdminUnit.objects.filter(successions__successor=unit, level=UnitLevel.COMMUNE)
+        .select_related("parent")
+        .order_by("code")
+    )
+
+
+def commune_households_q(commune: AdminUnit, prefix: str = "") -> Q:
+    """Households of `commune`'s territory: for a commune of today, its `territory` (the legacy communes and
+    villages it took over included); for a legacy commune, the households registered in it or placed in one of
+    its villages."""
+    if commune.valid_to is not None:
+        return Q(**{f"{prefix}commune_id": commune.pk}) | Q(
+            **{f"{prefix}village__legacy_commune_id": commune.pk}
+        )
+    return territory(commune).households_q(prefix)

@@ -19,9 +19,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from giamngheo.areas.models import AdminUnit, UnitLevel, Village
+from giamngheo.areas.models import AdminUnit, UnitLevel, UnitSuccession, Village
+from giamngheo.areas.reform import rehome_villages
 from giamngheo.demo.models import DemoRun
 from giamngheo.demo.plan import (
     EventPlan,
@@ -157,9 +159,10 @@ class _Builder:
                 f"Chưa có các xã {', '.join(missing)} (hiệu lực ngày {on:%d/%m/%Y}); hãy chạy «giamngheo load-units»."
             )
         self.communes = communes
+        legacy = list(communes.values())
         existing = {
-            (v.commune_id, v.local_code): v
-            for v in Village.objects.filter(commune__in=list(communes.values()))
+            (v.legacy_commune_id or v.commune_id, v.local_code): v
+            for v in Village.objects.filter(Q(commune__in=legacy) | Q(legacy_commune__in=legacy))
         }
         new = [
             Village(commune=communes[v.commune], local_code=v.local_code, name=v.name, kind=v.kind)
@@ -167,9 +170,13 @@ class _Builder:
             if (communes[v.commune].pk, v.local_code) not in existing
         ]
         Village.objects.bulk_create(new)
+        # The villages were numbered in the district's communes; since 01/07/2025 they belong to the new communes.
+        rehome_villages(Village, UnitSuccession, AdminUnit)
         self.villages = {
-            (v.commune.code, v.local_code): v
-            for v in Village.objects.filter(commune__in=list(communes.values())).select_related("commune")
+            (v.legacy_commune.code if v.legacy_commune else v.commune.code, v.local_code): v
+            for v in Village.objects.filter(
+                Q(commune__in=legacy) | Q(legacy_commune__in=legacy)
+            ).select_related("commune", "legacy_commune")
         }
         self.district = AdminUnit.objects.valid_on(on).get(level=UnitLevel.DISTRICT, code=self.plan.district)
 

@@ -302,7 +302,7 @@ def check_household(
                 "village",
                 _("Thôn: «%(value)s» không phải là thôn, làng, tổ dân phố.") % {"value": village},
             )
-        elif commune.pk not in (village.commune_id, village.new_commune_id):
+        elif commune.pk not in (village.commune_id, village.legacy_commune_id):
             add(
                 problems,
                 "village",

@@ -71,9 +71,9 @@ def commune_counts(
 class TodayHolder:
     """The commune of `unit` that holds a (commune, village) today, or None when that territory went elsewhere.
 
-    The rule of `areas.selectors.village_commune_on` and of the account scope: a commune still valid holds itself;
-    a legacy commune's village goes to its `Village.new_commune` when set, otherwise to the commune's default
-    successor. Loaded in two queries for all the communes of an area, then answered from memory."""
+    A commune still valid holds itself; a legacy commune's village is held by the commune it belongs to today
+    (`Village.commune`, set by the 2025 reform); a legacy commune's row without a village goes to the commune's
+    default successor. Loaded in two queries for all the communes of an area, then answered from memory."""
 
     def __init__(self, unit: AdminUnit, commune_ids: set[int], today: date) -> None:
         units = AdminUnit.objects.in_bulk(commune_ids)
@@ -84,9 +84,9 @@ class TodayHolder:
             ).values_list("predecessor_id", "successor_id")
         )
         self.village_holder = dict(
-            Village.objects.filter(
-                commune_id__in=set(units) - self.valid, new_commune__isnull=False
-            ).values_list("pk", "new_commune_id")
+            Village.objects.filter(legacy_commune_id__in=set(units) - self.valid).values_list(
+                "pk", "commune_id"
+            )
         )
         self.inside = {pk for pk in self.valid if pk == unit.pk or units[pk].parent_id == unit.pk}
 

@@ -47,6 +47,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from giamngheo.areas.models import AdminUnit, UnitLevel
+from giamngheo.areas.selectors import commune_households_q
 from giamngheo.lib.text import fold
 from giamngheo.registry.ethnicities import ethnicity_ids
 from giamngheo.registry.models import (
@@ -153,7 +155,9 @@ def _matching(
         condition, counting = _name_condition(fold(query))
         households = households.filter(condition)
     if filters.commune_id is not None:
-        households = households.filter(commune_id=filters.commune_id)
+        # A commune of today covers the legacy communes and villages it took over; a legacy one, its own.
+        commune = AdminUnit.objects.filter(pk=filters.commune_id, level=UnitLevel.COMMUNE).first()
+        households = households.filter(commune_households_q(commune)) if commune else households.none()
     if filters.village_id is not None:
         households = households.filter(village_id=filters.village_id)
     if filters.status in HouseholdStatus.values:
@@ -399,7 +403,9 @@ def household_with(
             )
         )
     return (
-        queryset.select_related("commune", "commune__parent", "village", "head")
+        queryset.select_related(
+            "commune", "commune__parent", "village__commune__parent", "village__legacy_commune", "head"
+        )
         .annotate(
             last_event_id=Coalesce(Subquery(last_event.values("id")[:1]), 0),
             latest_class=latest_assessment("poverty_class"),

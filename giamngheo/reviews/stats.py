@@ -140,9 +140,20 @@ def area_stats(unit: AdminUnit, *, year: int) -> AreaStats:
 
 
 def area_label(unit: AdminUnit) -> str:
+    """A unit named so that legacy and new units with the same code cannot be confused: "Xã Kông Chro (mã mới
+    23824)" for a unit created by the 2025 reform, "Thị trấn Kông Chro (mã cũ 23824, đến 30/06/2025)" for one it
+    ended, "Tỉnh X (mã 12)" for a unit the reform did not touch."""
     name = unit.name
     if unit.unit_type and not name.lower().startswith(unit.unit_type.lower()):
         name = f"{unit.unit_type} {name}"  # both parts are data (the unit's type and name)
+    if unit.valid_to is not None:
+        return _("%(name)s (mã cũ %(code)s, đến %(day)s)") % {
+            "name": name,
+            "code": unit.code,
+            "day": unit.valid_to.strftime("%d/%m/%Y"),
+        }
+    if unit.valid_from is not None:
+        return _("%(name)s (mã mới %(code)s)") % {"name": name, "code": unit.code}
     return _("%(name)s (mã %(code)s)") % {"name": name, "code": unit.code}
 
 

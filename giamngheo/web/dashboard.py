@@ -21,12 +21,16 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts.access import unit_communes_for_stats, unit_not_found
 from giamngheo.accounts.scope import scope_for
 from giamngheo.areas.models import AdminUnit, UnitLevel
+from giamngheo.areas.selectors import unit_includes
 from giamngheo.lib.formatting import format_percent_vi, group_thousands
 from giamngheo.lib.params import positive_int
 from giamngheo.reviews.overview import Dashboard, build_dashboard, default_province, province_choices
 from giamngheo.reviews.stats import AreaStats, area_label
 
-BY_TODAY = "hien-nay"  # ?theo=hien-nay: rows by today's communes
+# Rows by today's communes (the default for a unit of today) or, with ?theo=thoi-diem, by the communes the
+# assessments were made in (legacy ones labelled).
+BY_TODAY = "hien-nay"
+BY_THEN = "thoi-diem"
 
 
 def _requested_unit(request: HttpRequest) -> tuple[AdminUnit, set[int]] | None:
@@ -94,7 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # time, legacy ones labelled) or regrouped into its communes of today.
     today = timezone.localdate()
     can_regroup = unit is not None and unit.valid_from is not None and unit.level != UnitLevel.DISTRICT
-    by_today = can_regroup and request.GET.get("theo") == BY_TODAY
+    by_today = can_regroup and request.GET.get("theo") != BY_THEN
     board = Dashboard(unit=None)
     if unit is not None:
         communes = home_communes if requested is None else requested[1]
@@ -115,5 +119,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "can_regroup": can_regroup,
             "by_today": by_today,
             "by_today_value": BY_TODAY,
+            "by_then_value": BY_THEN,
+            "includes": [area_label(u) for u in unit_includes(unit)] if unit is not None else [],
         },
     )

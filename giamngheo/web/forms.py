@@ -17,11 +17,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from giamngheo.areas.models import AdminUnit, Village
+from giamngheo.areas.selectors import villages_of
 from giamngheo.engine.standard import load_catalogue
 from giamngheo.lib.params import positive_int
 from giamngheo.registry.ethnicities import DEFAULT_CODE_LIST
@@ -40,6 +40,7 @@ from giamngheo.registry.models import (
 )
 from giamngheo.registry.validation import HOUSEHOLD_FLAGS, LIVING_CONDITIONS_FIELDS, PERSON_FIELDS
 from giamngheo.reviews.models import Cause, IncomeMethod, Review
+from giamngheo.reviews.stats import area_label
 
 YES, NO = (
     "True",
@@ -204,14 +205,6 @@ def limit_choices(field: forms.Field, queryset: QuerySet[Any]) -> None:
     field.queryset = queryset
 
 
-def villages_of(commune: AdminUnit | None) -> QuerySet[Village]:
-    """Villages a household of `commune` may be placed in (the registry's rule: recorded in that commune, or
-    taken over by it in the 2025 reform)."""
-    if commune is None:
-        return Village.objects.none()
-    return Village.objects.filter(Q(commune=commune) | Q(new_commune=commune)).order_by("name", "local_code")
-
-
 def ethnicities(current: Ethnicity | None = None) -> QuerySet[Ethnicity]:
     condition = Q(code_list=DEFAULT_CODE_LIST)
     if current is not None:
@@ -221,14 +214,8 @@ def ethnicities(current: Ethnicity | None = None) -> QuerySet[Ethnicity]:
 
 class CommuneChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        """A pre-2025 commune shares its code with its successor: its label says until when it existed."""
-        if obj.valid_to is not None:
-            return _("%(name)s (%(code)s, đến %(day)s)") % {
-                "name": obj.name,
-                "code": obj.code,
-                "day": date_format(obj.valid_to, "SHORT_DATE_FORMAT"),
-            }
-        return f"{obj.name} ({obj.code})"
+        """A pre-2025 commune shares its code with its successor: "mã cũ"/"mã mới" tell them apart."""
+        return area_label(obj)
 
 
 # Households -------------------------------------------------------------------------------------------------

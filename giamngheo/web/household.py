@@ -28,8 +28,10 @@ from giamngheo.registry.models import (
     HouseholdStatus,
 )
 from giamngheo.reviews.models import Assessment, Cause
+from giamngheo.reviews.rounds import household_commune_on
 from giamngheo.reviews.selectors import household_with
 from giamngheo.reviews.services import rerecord_plan
+from giamngheo.reviews.stats import area_label
 from giamngheo.web.edit.classification import classify, current_basis, rerecord_outcome, stored_matches
 
 
@@ -115,11 +117,18 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if outcome is not None:
             rerecord = {"plan": plan, "outcome": outcome, "differs": not stored_matches(plan.latest, outcome)}
 
+    commune_today = household_commune_on(household, today)
     return render(
         request,
         "web/household_detail.html",
         {
             "household": household,
+            "commune_today": commune_today,
+            "commune_today_label": area_label(commune_today),
+            "province_today": commune_today.parent,
+            "registered_commune_label": area_label(household.commune)
+            if household.commune_id != commune_today.pk
+            else "",
             "current_members": [m for m in memberships if m.end_date is None],
             "past_members": [m for m in memberships if m.end_date is not None],
             "living_conditions": list(household.living_conditions.all()),

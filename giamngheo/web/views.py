@@ -10,17 +10,21 @@ ignored, never an error.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.accounts.access import households_for
+from giamngheo.accounts.models import Role
 from giamngheo.accounts.scope import scope_for
-from giamngheo.areas.models import AdminUnit, UnitLevel, Village
+from giamngheo.areas.models import AdminUnit, UnitLevel, UnitSuccession, Village, valid_on_q
+from giamngheo.areas.selectors import unit_includes, villages_of
 from giamngheo.lib.params import positive_int
 from giamngheo.registry.ethnicities import ethnicity_choices
 from giamngheo.registry.models import HouseholdStatus
@@ -36,22 +40,36 @@ FLAGS = (
 )
 
 
-def commune_choices(user: Any) -> list[AdminUnit]:
-    """Communes of the user's area that hold at least one household the user may read, by name."""
+def commune_choices(user: Any, today: date) -> tuple[list[AdminUnit], list[AdminUnit]]:
+    """The communes the list can be narrowed to: (today's communes of the user's area, by name; legacy communes
+    of the area that still hold households registered in them, by name)."""
     scope = scope_for(user)
     units = AdminUnit.objects.filter(level=UnitLevel.COMMUNE)
     if not scope.everything:
         units = units.filter(pk__in=sorted(scope.stats_commune_ids))
+    current = units.filter(valid_on_q(today))
     held = households_for(user).filter(commune_id=OuterRef("pk"))
-    return list(units.filter(Exists(held)).order_by("name", "code"))
+    if scope.everything:  # every commune of the country: those with households registered there or taken over
+        taken_over = UnitSuccession.objects.filter(
+            successor_id=OuterRef("pk"), predecessor__households__isnull=False
+        )
+        current = current.filter(Exists(held) | Exists(taken_over))
+    legacy = units.filter(valid_to__lt=today).filter(Exists(held))
+    return list(current.order_by("name", "code")), list(legacy.order_by("name", "code"))
 
 
 def village_choices(user: Any, commune_id: int) -> list[Village]:
-    """Villages of `commune_id` within the user's area (a split legacy commune: only the villages it received)."""
+    """Villages of the commune (`areas.selectors.villages_of`) within the user's area."""
     scope = scope_for(user)
-    villages = Village.objects.filter(commune_id=commune_id)
-    if not scope.everything and commune_id not in scope.commune_ids:
-        villages = villages.filter(pk__in=sorted(scope.village_ids))
+    commune = AdminUnit.objects.filter(pk=commune_id, level=UnitLevel.COMMUNE).first()
+    villages = villages_of(commune)
+    if not scope.everything:
+        villages = villages.filter(
+            Q(commune_id__in=sorted(scope.commune_ids | scope.stats_commune_ids))
+            | Q(pk__in=sorted(scope.village_ids))
+        )
+        if scope.role == Role.VILLAGE:
+            villages = villages.filter(pk__in=sorted(scope.village_ids))
     return list(villages.order_by("local_code", "name"))
 
 
@@ -72,13 +90,11 @@ def _filters(params: QueryDict, villages: list[Village]) -> HouseholdFilters:
 
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
-    communes = commune_choices(request.user)
+    today = timezone.localdate()
+    current, legacy = commune_choices(request.user, today)
     commune_id = positive_int(request.GET.get("xa"))
-    villages = (
-        village_choices(request.user, commune_id)
-        if commune_id is not None and any(c.pk == commune_id for c in communes)
-        else []
-    )
+    chosen = next((c for c in [*current, *legacy] if c.pk == commune_id), None)
+    villages = village_choices(request.user, commune_id) if chosen is not None and commune_id else []
     filters = _filters(request.GET, villages)
     page = household_page(
         households_for(request.user), filters, number=positive_int(request.GET.get("trang")) or 1
@@ -96,7 +112,10 @@ def household_list(request: HttpRequest) -> HttpResponse:
                 for household in page.households
             ],
             "filters": filters,
-            "communes": [(unit.pk, area_label(unit)) for unit in communes],
+            "communes": [(unit.pk, area_label(unit)) for unit in current],
+            "legacy_communes": [(unit.pk, area_label(unit)) for unit in legacy],
+            "chosen_commune": chosen,
+            "chosen_includes": [area_label(unit) for unit in unit_includes(chosen)] if chosen else [],
             "villages": villages,
             "classes": PovertyClass.choices,
             "ethnicities": ethnicity_choices(),

@@ -80,9 +80,12 @@ def test_split_commune_is_covered_village_by_village(personas) -> None:
     UnitSuccession.objects.create(
         predecessor=split, successor=units["new_sro"], effective_on=REFORM, is_default=False
     )
-    to_kongchro = Village.objects.create(commune=split, local_code="A", name="Thôn A")
+    # Since the reform the villages belong to the new communes that took them, keeping the split one for history.
+    to_kongchro = Village.objects.create(
+        commune=units["new_commune"], legacy_commune=split, local_code="A", name="Thôn A"
+    )
     to_sro = Village.objects.create(
-        commune=split, local_code="B", name="Thôn B", new_commune=units["new_sro"]
+        commune=units["new_sro"], legacy_commune=split, local_code="B", name="Thôn B"
     )
     make_household(commune=split, village=to_kongchro, code="H-SPLIT-A")
     make_household(commune=split, village=to_sro, code="H-SPLIT-B")

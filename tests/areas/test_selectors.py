@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 
 from giamngheo.areas.models import AdminUnit, UnitLevel, UnitSuccession, Village
+from giamngheo.areas.reform import rehome_villages
 from giamngheo.areas.selectors import (
     UnitAmbiguous,
     UnitNotFound,
@@ -22,6 +23,7 @@ from giamngheo.areas.selectors import (
     successors,
     unit_holding,
     village_commune_on,
+    villages_of,
 )
 
 from .conftest import EVE, REFORM
@@ -264,13 +266,21 @@ def test_communes_within_new_province_52(package_db):
 # villages -------------------------------------------------------------------------------------------------------
 
 
-def test_village_of_a_split_commune_follows_new_commune():
+def test_village_of_a_split_commune_belongs_to_the_new_commune_that_took_it():
     old = legacy(SPLIT_OLD)
-    took = Village.objects.create(commune=old, new_commune=new(SPLIT_OTHER), local_code="01", name="Thôn 1")
-    stayed = Village.objects.create(commune=old, local_code="02", name="Thôn 2")
-    assert village_commune_on(took, EVE) == old
+    took = Village.objects.create(
+        commune=new(SPLIT_OTHER), legacy_commune=old, local_code="01", name="Thôn 1"
+    )
+    not_yet_moved = Village.objects.create(commune=old, local_code="02", name="Thôn 2")
+    assert village_commune_on(took, EVE) == old  # records before the reform name the legacy commune
     assert village_commune_on(took, REFORM) == new(SPLIT_OTHER)
-    assert village_commune_on(stayed, REFORM) == new(SPLIT_DEFAULT)
+    assert village_commune_on(not_yet_moved, REFORM) == new(SPLIT_DEFAULT)  # the default successor
+    # The reform moves a village still attached to an ended commune to the default successor, once.
+    assert rehome_villages(Village, UnitSuccession, AdminUnit) == 1
+    not_yet_moved.refresh_from_db()
+    assert (not_yet_moved.commune, not_yet_moved.legacy_commune) == (new(SPLIT_DEFAULT), old)
+    assert rehome_villages(Village, UnitSuccession, AdminUnit) == 0
+    assert set(villages_of(old)) == {took, not_yet_moved} and set(villages_of(new(SPLIT_OTHER))) == {took}
 
 
 def test_village_outside_its_validity_has_no_commune():
@@ -300,11 +310,9 @@ def test_a_unit_has_at_most_one_default_successor_and_never_itself():
     assert default_successor(old) == new("23824")
 
 
-def test_village_new_commune_must_be_a_successor_of_its_commune():
-    village = Village(commune=legacy(SPLIT_OLD), new_commune=new("23824"), local_code="03", name="Thôn 3")
-    with pytest.raises(
-        ValidationError, match=r"Xã mới phải là một xã nhận địa bàn của Xã An Nghĩa \(21634\)"
-    ):
+def test_a_villages_commune_today_must_be_a_successor_of_its_legacy_commune():
+    village = Village(commune=new("23824"), legacy_commune=legacy(SPLIT_OLD), local_code="03", name="Thôn 3")
+    with pytest.raises(ValidationError, match=r"Xã hiện nay phải là một xã nhận địa bàn của Xã An Nghĩa"):
         village.full_clean()
-    village.new_commune = new(SPLIT_OTHER)
+    village.commune = new(SPLIT_OTHER)
     village.full_clean()

@@ -62,12 +62,11 @@ def test_edit_a_member_and_see_the_class_explanation_and_history_change(page: An
 
 
 def test_register_a_household_with_its_head(page: Any, personas: Any) -> None:
-    village = personas.kongchro_village
-    village.new_commune = personas.units["new_commune"]  # the new commune took this village over
-    village.save()
+    """Registered today in today's commune, placed in a village that commune took over in the 2025 reform, and
+    assessed in the open round (the commune's regular round, opened from the form)."""
     sign_in(page, personas.owner.username, PASSWORD)
     page.goto("/ho/moi/")
-    expect(page.locator("select[name=commune] option:checked")).to_contain_text("Kông Chro (23824)")
+    expect(page.locator("select[name=commune] option:checked")).to_contain_text("Kông Chro (mã mới 23824)")
     page.select_option("select[name=commune]", "")
     expect(page.locator("select[name=village] option")).to_have_count(
         1
@@ -84,3 +83,20 @@ def test_register_a_household_with_its_head(page: Any, personas: Any) -> None:
     page.get_by_role("button", name="Đăng ký hộ").click()
     expect(page.locator("h1")).to_have_text("Hộ H-MOI-09 — Rơ Châm Thị Hoa")
     expect(page.locator("#phan-loai")).to_contain_text("Hộ chưa có phiếu rà soát")
+    expect(page.locator("main")).to_contain_text("Làng Tơ Mơ, Xã Kông Chro (mã mới 23824)")
+
+    page.get_by_role("link", name="Ghi phiếu rà soát").click()
+    expect(page.locator("main")).to_contain_text("Chưa có đợt rà soát đang mở nào")
+    page.get_by_role("button", name="Mở đợt rà soát thường xuyên của Kông Chro").click()
+    expect(page.locator(".messages")).to_contain_text(
+        "Đã mở đợt «Rà soát thường xuyên tháng 11/2026 — Kông Chro»"
+    )
+    page.fill("input[name=income_per_capita]", "900.000")
+    page.select_option("select[name=entered_viec_lam]", "True")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.locator(".confirm")).to_contain_text(
+        "Sẽ ghi vào đợt «Rà soát thường xuyên tháng 11/2026 — Kông Chro»"
+    )
+    page.get_by_role("button", name="Xác nhận ghi").click()
+    expect(page.locator(".messages")).to_contain_text("Đã ghi phiếu rà soát")
+    expect(page.locator("section.assessment").first).to_contain_text("Rà soát thường xuyên tháng 11/2026")

@@ -62,7 +62,7 @@ def test_area_job_restores_the_classes_of_the_area_only(personas, district_revie
     assert job.summary["assessments"] == 1 and job.summary["changed"] == 1
     assert job.summary["by_class"]["ngheo"] == 1
     assert (
-        "Đã phân loại lại 1 phiếu rà soát trong Xã Kông Chro (mã 23824); 1 phiếu thay đổi kết quả"
+        "Đã phân loại lại 1 phiếu rà soát trong Xã Kông Chro (mã mới 23824); 1 phiếu thay đổi kết quả"
         in job.message
     )
 
@@ -106,7 +106,7 @@ def test_no_assessments_is_a_finished_job_that_says_so(personas):
     run_worker()
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.progress_total == 0 and job.percent == 100
-    assert job.message == "Không có phiếu rà soát nào trong Xã Kông Chro (mã 23824) để phân loại lại."
+    assert job.message == "Không có phiếu rà soát nào trong Xã Kông Chro (mã mới 23824) để phân loại lại."
 
 
 @pytest.mark.parametrize(

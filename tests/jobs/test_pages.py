@@ -74,7 +74,7 @@ def test_the_list_keeps_a_fixed_number_of_queries(
     client.force_login(personas.admin)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("jobs:list"))
-    assert response.content.decode().count("Xã Kông Chro (mã 23824)") == 3
+    assert response.content.decode().count("Xã Kông Chro (mã mới 23824)") == 3
 
 
 def test_anonymous_visitors_are_sent_to_login(client: Client, personas, owners_job):
@@ -129,7 +129,7 @@ def test_area_form_is_for_those_who_edit_or_assess(client: Client, personas, nam
 def test_area_form_offers_only_the_accounts_area_and_refuses_another(client: Client, personas):
     client.force_login(personas.owner)
     page = client.get(reverse("jobs:classify-area")).content.decode()
-    assert "Xã Kông Chro (mã 23824)" in page and "SRó" not in page
+    assert "Xã Kông Chro (mã mới 23824)" in page and "SRó" not in page
     response = client.post(reverse("jobs:classify-area"), {"area": personas.units["new_sro"].pk})
     assert response.status_code == 200 and "Không tìm thấy đơn vị hành chính." in response.content.decode()
     missing = client.post(reverse("jobs:classify-area"), {"area": 10_000_000})

@@ -118,7 +118,7 @@ def test_human_output_is_vietnamese_with_comma_decimals(area):
     out = StringIO()
     call_command("stats", "--area", "630", "--year", "2023", stdout=out)
     text = out.getvalue()
-    assert "Huyện Kông Chro (mã 630) — rà soát định kỳ năm 2023 (chuẩn ND07-2021)" in text
+    assert "Huyện Kông Chro (mã cũ 630, đến 30/06/2025) — rà soát định kỳ năm 2023 (chuẩn ND07-2021)" in text
     assert "3,13 %" in text and "9,38 %" in text
     assert (
         "So với năm 2022 (2 hộ nghèo, 25,00 %): hộ nghèo giảm 1 hộ; tỷ lệ hộ nghèo giảm 21,87 điểm phần trăm."

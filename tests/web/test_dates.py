@@ -103,7 +103,9 @@ def test_the_overview_shows_the_reviews_reference_date_day_month_year(
     client.force_login(personas.owner)
     page = in_language(client, language).get(reverse("web:dashboard")).content.decode()
     assert "02/12/2023" in page
-    assert "01/07/2025" in page  # the legacy units' tag, in English too
+    assert (
+        "30/06/2025" in page
+    )  # what the new commune includes: legacy units "until 30/06/2025", in English too
     assert_no_other_date_style(page)
 
 
@@ -146,7 +148,7 @@ def test_a_date_field_shows_its_value_day_month_year(client: Client, world: Scen
 
 def test_a_commune_that_ended_says_until_when_day_month_year(client: Client, world: Scenario) -> None:
     page = in_language(client, "en").get(reverse("web:household-edit", args=[world.household.pk]))
-    assert "Kông Chro (23824, until 30/06/2025)" in page.content.decode()
+    assert "Kông Chro (old code 23824, until 30/06/2025)" in page.content.decode()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

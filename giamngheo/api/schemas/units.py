@@ -31,7 +31,9 @@ class VillageOut(Schema):
     name: str
     kind: VillageKind
     commune_id: int
-    new_commune_id: int | None = Field(description="Xã mới nhận thôn khi xã cũ bị chia (từ 01/07/2025)")
+    legacy_commune_id: int | None = Field(
+        description="Xã của thôn trước 01/07/2025, khi thôn nay thuộc xã mới (commune_id là xã hiện nay)"
+    )
 
 
 class UnitDetail(UnitOut):
@@ -51,7 +53,9 @@ class UnitDetail(UnitOut):
     @staticmethod
     def resolve_villages(obj: Any) -> list[Any]:
         return list(
-            Village.objects.filter(Q(commune=obj) | Q(new_commune=obj)).order_by("commune_id", "local_code")
+            Village.objects.filter(Q(commune=obj) | Q(legacy_commune=obj)).order_by(
+                "commune_id", "local_code"
+            )
         )
 
 
