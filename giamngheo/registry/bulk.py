@@ -45,6 +45,7 @@ from giamngheo.registry.validation import (
     PERSON_FACT_FIELDS,
     Problems,
     add,
+    citizen_id_taken_message,
     row_message,
     row_messages,
     unknown_fields,
@@ -107,13 +108,12 @@ def _taken_codes(codes: Sequence[str]) -> set[str]:
     return taken
 
 
-def _taken_citizen_ids(ids: Sequence[str]) -> dict[str, str]:
-    taken: dict[str, str] = {}
+def _taken_citizen_ids(ids: Sequence[str]) -> set[str]:
+    taken: set[str] = set()
     for chunk in _chunks(ids):
-        for citizen_id, full_name in Person.objects.filter(citizen_id__in=chunk).values_list(
-            "citizen_id", "full_name"
-        ):
-            taken[str(citizen_id)] = full_name
+        taken.update(
+            str(i) for i in Person.objects.filter(citizen_id__in=chunk).values_list("citizen_id", flat=True)
+        )
     return taken
 
 
@@ -167,10 +167,7 @@ class _Members:
         taken = _taken_citizen_ids(list(counts))
         for citizen_id, prefix in self.citizen_ids:
             if citizen_id in taken:
-                message = _("Số định danh cá nhân %(citizen_id)s đã được dùng cho nhân khẩu «%(name)s».") % {
-                    "citizen_id": citizen_id,
-                    "name": taken[citizen_id],
-                }
+                message = citizen_id_taken_message(citizen_id)
                 self.errors.append(row_message(prefix, message))
             elif counts[citizen_id] > 1:
                 message = _("Số định danh cá nhân %(citizen_id)s bị trùng trong dữ liệu nhập.") % {

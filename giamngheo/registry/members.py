@@ -42,6 +42,7 @@ from giamngheo.registry.validation import (
     Problems,
     add,
     check_relationship,
+    citizen_id_taken_message,
     clean_person,
     raise_if_any,
     unknown_fields,
@@ -73,14 +74,8 @@ def check_citizen_id_free(
     others = Person.objects.filter(citizen_id=citizen_id)
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
-    other = others.first()
-    if other is not None:
-        add(
-            problems,
-            "citizen_id",
-            _("Số định danh cá nhân %(citizen_id)s đã được dùng cho nhân khẩu «%(name)s».")
-            % {"citizen_id": citizen_id, "name": other.full_name},
-        )
+    if others.exists():
+        add(problems, "citizen_id", citizen_id_taken_message(citizen_id))
 
 
 def current_head_is_member(household: Household, on: date) -> bool:

@@ -370,3 +370,13 @@ def check_code(problems: Problems, code: str) -> None:
         add(problems, "code", _("Mã hộ không được để trống."))
     elif len(code) > 32:
         add(problems, "code", _("Mã hộ «%(code)s» dài quá 32 ký tự.") % {"code": code})
+
+
+def citizen_id_taken_message(citizen_id: str) -> str:
+    """A citizen ID already recorded for someone else. The message names neither the person nor where they live:
+    the person may be outside the area of the officer who typed the number (the household-code message likewise
+    names no place)."""
+    return _(
+        "Số định danh cá nhân %(citizen_id)s đã được ghi cho một nhân khẩu khác trong sổ hộ. Hãy kiểm tra lại số; "
+        "nếu đúng là cùng một người, hãy chuyển người đó sang hộ này thay vì thêm mới."
+    ) % {"citizen_id": citizen_id}

@@ -45,6 +45,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.areas.models import AdminUnit, UnitLevel
@@ -260,12 +261,14 @@ def _short_query_settings() -> Iterator[None]:
 
 def household_rows(ids: list[int], filters: HouseholdFilters) -> list[Household]:
     """The households `ids`, in that order, with commune, village, head, the latest assessment's class, year
-    and deprivation count, and `matched_members`: the names of the members (past or present) who matched a
-    search by name or citizen ID (none for other searches). Three queries whatever the number of rows."""
+    and deprivation count, `commune_today` (the commune holding its place today as its rows say: the commune it
+    is registered in while that exists, else the commune its village belongs to today) and `matched_members`: the
+    names of the members (past or present) who matched a search by name or citizen ID (none for other searches).
+    Three queries whatever the number of rows."""
     rows = {
         household.pk: household
         for household in Household.objects.filter(pk__in=ids)
-        .select_related("commune", "village", "head")
+        .select_related("commune", "village__commune", "head")
         .annotate(
             latest_class=latest_assessment("poverty_class"),
             latest_year=latest_assessment("review__year"),
@@ -288,8 +291,13 @@ def household_rows(ids: list[int], filters: HouseholdFilters) -> list[Household]
             if name not in names and len(names) < MATCHED_PER_HOUSEHOLD:
                 names.append(name)
     ordered: list[Household] = [rows[pk] for pk in ids if pk in rows]
+    today = timezone.localdate()
     for household in ordered:
         household.matched_members = matched.get(household.pk, [])  # type: ignore[attr-defined]
+        commune = household.commune
+        if not commune.is_valid_on(today) and household.village is not None:
+            commune = household.village.commune
+        household.commune_today = commune  # type: ignore[attr-defined]
     return ordered
 
 

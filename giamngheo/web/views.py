@@ -10,12 +10,14 @@ ignored, never an error.
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,8 +31,11 @@ from giamngheo.lib.params import positive_int
 from giamngheo.registry.ethnicities import ethnicity_choices
 from giamngheo.registry.models import HouseholdStatus
 from giamngheo.reviews.models import PovertyClass
-from giamngheo.reviews.selectors import HouseholdFilters, household_page
+from giamngheo.reviews.selectors import HouseholdFilters, household_page, households_for_export
 from giamngheo.reviews.stats import area_label
+from giamngheo.web.exports import XLSX_CONTENT_TYPE, write_household_list
+
+PRINT_LIMIT = 5_000  # rows on a printed list; a longer list is narrowed or exported
 
 # The flag checkboxes: query parameter (Vietnamese, as the URLs are), the filter it sets, its label.
 FLAGS = (
@@ -88,14 +93,48 @@ def _filters(params: QueryDict, villages: list[Village]) -> HouseholdFilters:
     )
 
 
-@login_required
-def household_list(request: HttpRequest) -> HttpResponse:
+def _list_request(request: HttpRequest) -> tuple[HouseholdFilters, dict[str, Any]]:
+    """The filters asked for in the query string (only the choices the account may use), and what the list
+    page's filter form shows."""
     today = timezone.localdate()
     current, legacy = commune_choices(request.user, today)
     commune_id = positive_int(request.GET.get("xa"))
     chosen = next((c for c in [*current, *legacy] if c.pk == commune_id), None)
     villages = village_choices(request.user, commune_id) if chosen is not None and commune_id else []
     filters = _filters(request.GET, villages)
+    choices = {
+        "communes": [(unit.pk, area_label(unit)) for unit in current],
+        "legacy_communes": [(unit.pk, area_label(unit)) for unit in legacy],
+        "chosen_commune": chosen,
+        "chosen_includes": [area_label(unit) for unit in unit_includes(chosen)] if chosen else [],
+        "villages": villages,
+    }
+    return filters, choices
+
+
+def _filters_summary(filters: HouseholdFilters, choices: dict[str, Any]) -> list[str]:
+    """The filters in force, in words, for the printed list and the export."""
+    parts: list[str] = []
+    if filters.query:
+        parts.append(_("Tìm: «%(text)s»") % {"text": filters.query})
+    if choices["chosen_commune"] is not None:
+        parts.append(area_label(choices["chosen_commune"]))
+    village = next((v for v in choices["villages"] if v.pk == filters.village_id), None)
+    if village is not None:
+        parts.append(village.name)
+    if filters.poverty_class:
+        parts.append(str(PovertyClass(filters.poverty_class).label))
+    if filters.ethnicity:
+        parts.append(dict(ethnicity_choices()).get(filters.ethnicity, filters.ethnicity))
+    if filters.status:
+        parts.append(str(HouseholdStatus(filters.status).label))
+    parts.extend(str(label) for _name, flag, label in FLAGS if getattr(filters, flag))
+    return parts
+
+
+@login_required
+def household_list(request: HttpRequest) -> HttpResponse:
+    filters, choices = _list_request(request)
     page = household_page(
         households_for(request.user), filters, number=positive_int(request.GET.get("trang")) or 1
     )
@@ -112,11 +151,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
                 for household in page.households
             ],
             "filters": filters,
-            "communes": [(unit.pk, area_label(unit)) for unit in current],
-            "legacy_communes": [(unit.pk, area_label(unit)) for unit in legacy],
-            "chosen_commune": chosen,
-            "chosen_includes": [area_label(unit) for unit in unit_includes(chosen)] if chosen else [],
-            "villages": villages,
+            **choices,
             "classes": PovertyClass.choices,
             "ethnicities": ethnicity_choices(),
             "statuses": HouseholdStatus.choices,
@@ -128,3 +163,43 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "querystring": params.urlencode(),
         },
     )
+
+
+@login_required
+def household_list_print(request: HttpRequest) -> HttpResponse:
+    """The list as filtered, every row up to `PRINT_LIMIT`, in a layout for paper: no menu, no filters; the
+    filters in force and the date are printed above the table."""
+    filters, choices = _list_request(request)
+    rows = list(islice(households_for_export(households_for(request.user), filters), PRINT_LIMIT + 1))
+    class_labels = dict(PovertyClass.choices)
+    params = request.GET.copy()
+    params.pop("trang", None)
+    return render(
+        request,
+        "web/household_print.html",
+        {
+            "rows": [
+                (household, class_labels.get(getattr(household, "latest_class", None) or ""))
+                for household in rows[:PRINT_LIMIT]
+            ],
+            "truncated": len(rows) > PRINT_LIMIT,
+            "limit": PRINT_LIMIT,
+            "summary": _filters_summary(filters, choices),
+            "printed_at": timezone.localtime(),
+            "querystring": params.urlencode(),
+        },
+    )
+
+
+@login_required
+def household_list_export(request: HttpRequest) -> FileResponse:
+    """The list as filtered as an Excel workbook: every matching household, written row by row (XlsxWriter's
+    constant-memory mode, households read in chunks), so memory does not grow with the number of rows. Every
+    cell is written as a string or a number, never as a formula."""
+    filters, choices = _list_request(request)
+    households = households_for_export(households_for(request.user), filters)
+    workbook_file = tempfile.TemporaryFile()  # noqa: SIM115 — handed to the response, which closes it
+    write_household_list(workbook_file, households, summary=_filters_summary(filters, choices))
+    workbook_file.seek(0)
+    name = f"danh-sach-ho-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(workbook_file, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)

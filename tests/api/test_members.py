@@ -39,7 +39,7 @@ def test_add_a_member(api: Api, personas: Any) -> None:
     ("changes", "field", "words"),
     [
         ({"citizen_id": "06408000123"}, "citizen_id", "12 chữ số"),
-        ({"citizen_id": "064080001234"}, "citizen_id", "đã được dùng"),
+        ({"citizen_id": "064080001234"}, "citizen_id", "đã được ghi cho một nhân khẩu khác"),
         ({"birth_date": "2026-03-05"}, "birth_date", "sau ngày vào hộ"),
         ({"relationship": "head"}, "relationship", ""),
         ({"ethnicity_id": 999_999}, "ethnicity_id", "Không có dân tộc"),
@@ -156,3 +156,22 @@ def test_a_stale_household_version_refuses_adding_a_member(api: Api, personas: A
     assert response.status_code == 409
     assert response.json()["current_version"] == seen["version"] + 1
     assert Person.objects.count() == before
+
+
+def test_an_id_or_code_used_outside_the_area_is_refused_without_naming_who_or_where(
+    api: Api, personas: Any
+) -> None:
+    """The SRó head's citizen ID and the SRó household's code, typed by the Kông Chro officer: refused, and the
+    answer says nothing of the person, the household or the commune that hold them."""
+    household = personas.kongchro_household
+    body = {"full_name": "Y Mới", "sex": "nu", "relationship": "child", "start_date": "2026-03-01",
+            "citizen_id": "064080005678"}  # fmt: skip
+    member = api.post("owner", f"/api/households/{household.pk}/members", body, if_match=etag(household))
+    code = api.post("owner", "/api/households", {"code": "H-SRO", "commune_id": personas.units["new_commune"].pk,
+                                                 "registered_on": "2026-02-01"})  # fmt: skip
+    for answer in (member, code):
+        assert answer.status_code == 422
+        text = answer.content.decode()
+        assert "Rơ Mah Hờ" not in text and "SRó" not in text and "23839" not in text
+    assert "064080005678" in member.json()["errors"]["citizen_id"][0]
+    assert "H-SRO" in code.json()["errors"]["code"][0]

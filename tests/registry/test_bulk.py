@@ -208,7 +208,7 @@ def test_bulk_register_reports_every_problem_with_its_row_and_writes_nothing():
         services.households_bulk_register(rows, actor=None)
     text = "\n".join(caught.value.messages)
     assert (
-        "Dòng 1 (mã hộ N-1), thành viên 1: Số định danh cá nhân 064080000100 đã được dùng cho nhân khẩu «Đã có»"
+        "Dòng 1 (mã hộ N-1), thành viên 1: Số định danh cá nhân 064080000100 đã được ghi cho một nhân khẩu khác"
         in text
     )
     assert "Dòng 1 (mã hộ N-1), thành viên 2: Hộ N-1 đã có chủ hộ «A»" in text

@@ -304,7 +304,8 @@ def test_edit_member_bad_input(client: Client, personas: Any, world: Scenario) -
     response = client.post(url, open_form(client, url, citizen_id=taken))
     assert response.status_code == 422
     assert response.context["form"].errors["citizen_id"] == [
-        f"Số định danh cá nhân {taken} đã được dùng cho nhân khẩu «Đinh Văn Súy»."
+        f"Số định danh cá nhân {taken} đã được ghi cho một nhân khẩu khác trong sổ hộ. Hãy kiểm tra lại số; "
+        "nếu đúng là cùng một người, hãy chuyển người đó sang hộ này thay vì thêm mới."
     ]
     response = client.post(url, open_form(client, url, work_status="astronaut"))
     assert response.context["form"].errors["work_status"] == ["Việc làm: lựa chọn không hợp lệ."]
