@@ -59,13 +59,24 @@ def members_frame(n: int) -> pl.DataFrame:
         .select(pl.col("household_id").repeat_by("size").explode())
     )
     statuses = ["wage_worker", "self_employed", "unemployed", "not_in_labour_force"]
-    levels = ["none", "primary", "lower_secondary", "upper_secondary", "vocational_elementary", "college"]
-    return ids.with_columns(
-        uniform(11, 90).cast(pl.Int32).alias("age"),
+    levels = ["none", "primary", "lower_secondary", "upper_secondary", "college"]
+    vocational = ["none", "none", "none", "elementary", "intermediate", "college"]
+    schools = ["preschool", "primary", "lower_secondary", "upper_secondary", "vocational"]
+    age = pl.col("age")
+    return ids.with_columns(uniform(11, 90).cast(pl.Int32).alias("age")).with_columns(
         pl.when(uniform(12, 2) == 0).then(pl.lit("nam")).otherwise(pl.lit("nu")).alias("sex"),
+        # Date facts as `engine.facts.member_facts` would give them (the retirement age taken as 61 for both sexes:
+        # the engine's cost does not depend on it).
+        (2026 - age).alias("birth_year"),
+        age.alias("school_age"),
+        ((age >= 15) & (age < 61)).alias("working_age"),
+        (age >= 61).alias("past_working_age"),
         (uniform(13, 100) < 92).alias("has_health_insurance"),
         (uniform(14, 100) < 40).alias("in_education"),
+        pl.lit(pl.Series(schools)).gather(uniform(22, len(schools))).alias("school_level"),
         pl.lit(pl.Series(levels)).gather(uniform(15, len(levels))).alias("education_level"),
+        pl.lit(pl.Series(vocational)).gather(uniform(23, len(vocational))).alias("vocational_level"),
+        (uniform(24, 100) < 2).alias("on_the_job_training_certified"),
         pl.lit(pl.Series(statuses)).gather(uniform(16, len(statuses))).alias("work_status"),
         (uniform(17, 100) < 30).alias("has_labour_contract"),
         (uniform(18, 100) < 90).alias("able_to_work"),

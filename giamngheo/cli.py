@@ -17,6 +17,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "load-units": ("load_units", "Nạp đơn vị hành chính và bảng chuyển đổi 2025 / load administrative units"),
     "load-standards": ("load_standards", "Nạp các chuẩn nghèo từ tệp dữ liệu / load poverty standards"),
+    "evidence": (
+        "evidence",
+        "Các giá trị của chuẩn nghèo chưa đối chiếu văn bản gốc / what is not verified against the decrees",
+    ),
     "demo": ("demo", "Tạo dữ liệu mẫu huyện Kông Chro (--serve để chạy máy chủ) / load the demo"),
     "stats": ("stats", "Số liệu hộ nghèo theo địa bàn và năm / poverty figures by area and year"),
     "token": ("token", "Tạo / thu hồi mã truy cập API (token create USERNAME) / create or revoke API tokens"),

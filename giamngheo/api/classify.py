@@ -1,6 +1,7 @@
 """Classify an ad-hoc household without storing anything: the engine's class, deprivations and explanation for
 the facts sent, under a named standard or the one in force today."""
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,9 +12,10 @@ from ninja import Router
 
 from giamngheo.api.errors import Error
 from giamngheo.api.schemas import ClassifyIn, ClassifyOut
-from giamngheo.engine.classify import classify_household
-from giamngheo.engine.facts import AreaType, HouseholdFacts, MemberFacts
+from giamngheo.api.schemas.classify import MemberFactsIn
+from giamngheo.engine.facts import AreaType, HouseholdFacts, MemberFacts, member_facts
 from giamngheo.engine.standard import Standard, StandardError, get_standard, standard_in_force
+from giamngheo.reviews.explanations import explain_live, indicator_name, language
 from giamngheo.reviews.models import PovertyClass
 
 router = Router(tags=["Phân loại"])
@@ -42,18 +44,24 @@ def classify(request: HttpRequest, payload: ClassifyIn) -> Any:
         }
         raise ValidationError({"entered": [message]})
     living = payload.living.model_dump(mode="json") if payload.living is not None else {}
+    on = payload.on or timezone.localdate()
     facts = HouseholdFacts(
         area_type=AreaType(payload.area_type),
         income_per_capita=payload.income_per_capita,
         is_agri=payload.is_agri,
-        members=tuple(MemberFacts(**member.model_dump(mode="json")) for member in payload.members),
+        members=tuple(_member(member, on) for member in payload.members),
         entered=dict(payload.entered),
         **living,
     )
-    result = classify_household(standard, facts)
+    explained = explain_live(standard, facts)
+    result = explained.result
+    assert result is not None
+    needed = dict(explained.needed)
+    rules = {rule.code: rule for rule in standard.indicators}
+    english = language() == "en"
     return {
         "standard": standard.id,
-        "standard_name": standard.name_vi,
+        "standard_name": standard.name_en if english else standard.name_vi,
         "poverty_class": result.poverty_class.value,
         "poverty_class_label": str(PovertyClass(result.poverty_class.value).label),
         "deprivation_count": result.deprivation_count,
@@ -66,15 +74,26 @@ def classify(request: HttpRequest, payload: ClassifyIn) -> Any:
         "indicators": [
             {
                 "code": outcome.code,
-                "name": outcome.name_vi,
-                "description": outcome.describe_vi,
+                "name": indicator_name(outcome.code, standard.catalogue),
+                "description": rules[outcome.code].describe_en if english else outcome.describe_vi,
                 "entered": outcome.entered,
                 "derived": outcome.derived,
                 "deprived": outcome.deprived,
                 "conflict": outcome.conflict,
                 "missing": outcome.missing,
+                "needed": needed.get(indicator_name(outcome.code, standard.catalogue), ""),
             }
             for outcome in result.outcomes
         ],
         "explanation": result.explanation,
+        "possible_class": (result.possible_class or result.poverty_class).value,
     }
+
+
+def _member(member: MemberFactsIn, on: date) -> MemberFacts:
+    """A member's facts on `on`: from the birth date when sent, else the age in whole years as sent."""
+    values = member.model_dump(mode="python", exclude={"birth_date", "age", "sex"})
+    sex = str(member.sex) if member.sex is not None else None
+    if member.birth_date is not None:
+        return member_facts(birth_date=member.birth_date, sex=sex, on=on, **values)
+    return MemberFacts(age=member.age, sex=sex, **values)

@@ -181,6 +181,16 @@ def village_commune_on(village: Village, on: date) -> AdminUnit | None:
     return unit_holding(commune, on=on)
 
 
+def place_commune_on(commune: AdminUnit, village: Village | None, on: date) -> AdminUnit:
+    """The commune holding a place registered in `commune` (and `village`) on `on`: `commune` while it exists;
+    after it ended (a legacy commune after the 2025 reform), the commune holding the village, else the legacy
+    commune's default successor."""
+    if commune.is_valid_on(on):
+        return commune
+    holder = village_commune_on(village, on) if village is not None else None
+    return holder or unit_holding(commune, on=on) or commune
+
+
 def villages_of(commune: AdminUnit | None) -> QuerySet[Village]:
     """Villages a household registered in `commune` may be placed in: the villages of that commune today, and
     for a legacy commune the villages that were its own (they belong to a new commune now)."""

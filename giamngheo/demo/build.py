@@ -1,11 +1,13 @@
 """Write a demo plan to the database through the services, and check the engine's results against it.
 
 Everything goes through the same services a commune officer's actions use: households, members and living
-conditions through the registry services (bulk variants where the plan has many rows of one kind), every change of
-2023 through the service that records it in the household's history, reviews through `review_open`, and every
-assessment through `assessments_bulk_record`, which classifies with the engine. The builder never writes a class:
-after each review it compares the engine's class of every household with the class the plan expected and stops
-with an error naming the households that differ.
+conditions through the registry services (bulk variants where the plan has many rows of one kind), every change
+after the first review (2023 in the district, 2024-2026 in new Xã Kông Chro) through the service that records it
+in the household's history, reviews through `review_open` (the district's, until 30/06/2025; today's commune's
+after), and every assessment through `assessments_bulk_record`, which classifies with the engine: imported as a
+past round's records when the round's cut-off date has passed on the day of the build, recorded in the open round
+otherwise. The builder never writes a class: after each review it compares the engine's class of every household
+with the class the plan expected and stops with an error naming the households that differ.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.utils import timezone
 
 from giamngheo.areas.models import AdminUnit, UnitLevel, UnitSuccession, Village
 from giamngheo.areas.reform import rehome_villages
+from giamngheo.areas.selectors import UnitAmbiguous, UnitNotFound, resolve_unit, territory
 from giamngheo.demo.models import DemoRun
 from giamngheo.demo.plan import (
     EventPlan,
@@ -48,7 +51,7 @@ from giamngheo.registry.models import (
 from giamngheo.reviews import services as reviews
 from giamngheo.reviews.models import Assessment, Review
 
-# Order in which the kinds of 2023 events are applied within one phase (each kind in one batch, in date order):
+# Order in which the kinds of events are applied within one phase (each kind in one batch, in date order):
 # households first, then people leaving, households closing, people arriving, and changes of facts last.
 _KIND_ORDER = (
     "household_split",
@@ -95,6 +98,7 @@ class _Builder:
         self.person_ids: dict[str, int] = {}
         self.persons: dict[str, PersonPlan] = {**plan.persons, **plan.new_persons}
         self.household_plans: dict[str, HouseholdPlan] = {**plan.households, **plan.new_households}
+        self.today = timezone.localdate()
         self.regular_days: dict[str, date] = {
             a.household: a.assessed_on for r in plan.reviews if r.kind == "regular" for a in r.assessments
         }
@@ -122,8 +126,8 @@ class _Builder:
         self.timed("đăng ký hộ", started)
 
         reviews_by_kind = {(r.kind, r.year): r for r in self.plan.reviews}
-        first = min((r for r in self.plan.reviews if r.kind == "periodic"), key=lambda r: r.year)
-        second = max((r for r in self.plan.reviews if r.kind == "periodic"), key=lambda r: r.year)
+        periodic = sorted((r for r in self.plan.reviews if r.kind == "periodic"), key=lambda r: r.year)
+        first, second, later = periodic[0], periodic[1], periodic[2:]
         regular = reviews_by_kind.get(("regular", second.year))
 
         started = time.perf_counter()
@@ -132,17 +136,29 @@ class _Builder:
         self.timed(f"rà soát {first.year}", started)
 
         started = time.perf_counter()
-        early, late = self._phases()
+        early, late = self._phases([e for e in self.plan.events if e.on.year == second.year])
         self._apply(early)
         if regular is not None:
             self._review(regular)
         self._apply(late)
-        self.report.events = len(self.plan.events)
         self.timed(f"biến động {second.year}", started)
 
         started = time.perf_counter()
         self._review(second)
         self.timed(f"rà soát {second.year}", started)
+
+        for review in later:
+            # The years in between, one at a time (a person born one year may move with a household split the
+            # next), then the review.
+            started = time.perf_counter()
+            for year in range(second.year + 1, review.year + 1):
+                self._apply([e for e in self.plan.events if e.on.year == year])
+            _refresh_statistics()
+            self.timed(f"biến động {second.year + 1}–{review.year}", started)
+            started = time.perf_counter()
+            self._review(review)
+            self.timed(f"rà soát {review.year}", started)
+        self.report.events = len(self.plan.events)
         self.report.households = len(self.households)
         self.report.persons = len(self.person_ids)
         return self.report
@@ -181,19 +197,8 @@ class _Builder:
         self.district = AdminUnit.objects.valid_on(on).get(level=UnitLevel.DISTRICT, code=self.plan.district)
 
     def _member_row(self, person: PersonPlan, relationship: str, start: date) -> registry.MemberRow:
-        facts = {
-            "disabled": person.disabled,
-            "receives_social_allowance": person.receives_social_allowance,
-            "has_health_insurance": person.has_health_insurance,
-            "in_education": person.in_education,
-            "education_level": person.education_level,
-            "work_status": person.work_status,
-            "has_labour_contract": person.has_labour_contract,
-            "able_to_work": person.able_to_work,
-            "malnourished": person.malnourished,
-            "on_the_job_training_certified": person.on_the_job_training_certified,
-            "has_meritorious_service": person.has_meritorious_service,
-        }
+        # Every fact is recorded, "no" included: the demo is a fully recorded register.
+        facts = {**person.facts(), "has_meritorious_service": person.has_meritorious_service}
         return registry.MemberRow(
             full_name=person.full_name, sex=person.sex, relationship=relationship, start_date=start,
             birth_date=person.birth_date, citizen_id=person.citizen_id, ethnicity=self.ethnicities[person.ethnicity],
@@ -250,9 +255,21 @@ class _Builder:
 
     # Reviews ---------------------------------------------------------------------------------------------------
 
+    def _area(self, review_plan: ReviewPlan) -> AdminUnit:
+        """The unit a review covers: the district (valid until 30/06/2025) or one of today's communes."""
+        if review_plan.area == self.plan.district and review_plan.area_level == UnitLevel.DISTRICT:
+            return self.district
+        try:
+            return resolve_unit(review_plan.area, on=review_plan.reference_date, level=review_plan.area_level)
+        except (UnitNotFound, UnitAmbiguous) as exc:
+            raise DemoBuildError(str(exc)) from exc
+
     def _review(self, review_plan: ReviewPlan) -> None:
+        area = self._area(review_plan)
+        if area.level == UnitLevel.COMMUNE:
+            self._check_territory(area, review_plan)
         review = reviews.review_open(
-            area=self.district, year=review_plan.year, reference_date=review_plan.reference_date,
+            area=area, year=review_plan.year, reference_date=review_plan.reference_date,
             kind=review_plan.kind, standard_code=review_plan.standard_code, name=review_plan.name,
         )  # fmt: skip
         items = []
@@ -266,11 +283,25 @@ class _Builder:
                 income_per_capita=assessment.income_per_capita, entered=assessment.entered,
                 causes=assessment.causes, reviewer_name=f"Rà soát viên {village.name}",
             ))  # fmt: skip
-        # A past round's records are imported (`historical`): a round whose cut-off date has passed accepts each
-        # household's first assessment, never a second one.
-        count = reviews.assessments_bulk_record(items, review=review, actor=self.actor, historical=True)
+        count = record_assessments(review, items, actor=self.actor, today=self.today)
         self.report.assessments[review.name] = count
         self._check(review, review_plan)
+
+    def _check_territory(self, commune: AdminUnit, review_plan: ReviewPlan) -> None:
+        """The households the plan reviews in one of today's communes are exactly those of its territory (its
+        former communes' villages, `areas.selectors.territory`) that are open on the reference date."""
+        inside = set(
+            Household.objects.filter(territory(commune).households_q())
+            .exclude(closed_on__lte=review_plan.reference_date)
+            .values_list("code", flat=True)
+        )
+        planned = {a.household for a in review_plan.assessments}
+        if inside != planned:
+            extra, missing = sorted(planned - inside), sorted(inside - planned)
+            raise DemoBuildError(
+                f"{review_plan.name}: kế hoạch không khớp địa bàn {commune.name} "
+                f"(ngoài địa bàn: {', '.join(extra[:5]) or 'không'}; thiếu: {', '.join(missing[:5]) or 'không'})."
+            )
 
     def _check(self, review: Review, review_plan: ReviewPlan) -> None:
         """Every household's class from the engine equals the class the plan expected."""
@@ -289,15 +320,15 @@ class _Builder:
             f"{group_thousands(counts['can_ngheo'])} hộ cận nghèo — đúng như kế hoạch."
         )
 
-    # 2023 events -----------------------------------------------------------------------------------------------
+    # Registry events -------------------------------------------------------------------------------------------
 
-    def _phases(self) -> tuple[list[EventPlan], list[EventPlan]]:
-        """Events before and after the regular review: a household assessed in it sees exactly the changes made
+    def _phases(self, events: list[EventPlan]) -> tuple[list[EventPlan], list[EventPlan]]:
+        """`events` before and after the regular review: a household assessed in it sees exactly the changes made
         before its assessment; every other household's events up to the last day of that review come first."""
         last_regular = max(self.regular_days.values(), default=date.min)
         early: list[EventPlan] = []
         late: list[EventPlan] = []
-        for event in self.plan.events:
+        for event in events:
             day = self.regular_days.get(event.household, last_regular)
             (early if event.on < day or (event.household not in self.regular_days and event.on <= day)
              else late).append(event)  # fmt: skip
@@ -394,6 +425,17 @@ class _Builder:
             items.append((self.households[event.household],
                           registry.LivingConditionsRow(recorded_on=event.on, fields=values)))  # fmt: skip
         registry.living_conditions_bulk_record(items, actor=self.actor)
+
+
+def record_assessments(
+    review: Review, items: Sequence[reviews.AssessmentInput], *, actor: Any, today: date
+) -> int:
+    """Record a review's assessments as they stand on `today`. A past round's records are imported
+    (`historical`): a round whose cut-off date has passed accepts each household's first assessment, never a
+    second one. A round still open that day (the end-2026 review before 14/12/2026) is recorded as a commune
+    officer records it."""
+    historical = review.is_closed_on(today)
+    return reviews.assessments_bulk_record(items, review=review, actor=actor, historical=historical)
 
 
 def build_district(

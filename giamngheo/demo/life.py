@@ -1,10 +1,11 @@
-"""The demo district's 2023: the registry events between the two periodic reviews.
+"""The demo district's life between its reviews: the registry events of a year.
 
 Households split off (a married child sets up house) and move in; households close (moved away, merged into a
 relative's household, a single elderly person died); people are born, die and leave to work in other provinces;
-people reaching 80 start receiving the monthly social allowance (NĐ 20/2021/NĐ-CP). Each becomes an `EventPlan`
-that the builder applies through the registry service of that kind, so it shows in the household's history.
-Illustrative rates, drawn from the planner's `random.Random`.
+people reaching 80 start receiving the monthly social allowance (NĐ 20/2021/NĐ-CP); every September the new school
+year moves pupils up a level, sends young children to preschool and school leavers to work. Each becomes an
+`EventPlan` that the builder applies through the registry service of that kind, so it shows in the household's
+history. Illustrative rates, drawn from the planner's `random.Random`.
 """
 
 from __future__ import annotations
@@ -17,8 +18,33 @@ from typing import Any
 
 from giamngheo.demo import names
 from giamngheo.demo.plan import EventPlan, HouseholdPlan, LivingPlan, MembershipPlan, PersonPlan, PlanError
-from giamngheo.demo.population import INDIGENOUS, URBAN, CommuneSpec, Registry, VillageSpec, make_person
+from giamngheo.demo.population import (
+    INDIGENOUS,
+    URBAN,
+    CommuneSpec,
+    Registry,
+    VillageSpec,
+    assign_work,
+    make_person,
+)
 from giamngheo.demo.realize import living_values
+from giamngheo.demo.schooling import (
+    COMPLETED_BEFORE,
+    GENERAL_LEVELS,
+    HIGHER,
+    LOWER_SECONDARY,
+    PRESCHOOL,
+    UPPER_SECONDARY,
+    VOCATIONAL,
+    at_least,
+)
+from giamngheo.engine.facts import school_age_on
+
+# The opening day of the school year (khai giảng): the day school levels change in the registry.
+SCHOOL_YEAR_OPENING = (9, 5)
+
+_LEVEL_NAMES = {PRESCHOOL: "mẫu giáo", "primary": "tiểu học", LOWER_SECONDARY: "trung học cơ sở",
+                UPPER_SECONDARY: "trung học phổ thông"}  # fmt: skip
 
 
 def day_between(rng: random.Random, start: date, end: date) -> date:
@@ -26,7 +52,8 @@ def day_between(rng: random.Random, start: date, end: date) -> date:
 
 
 class LifeEvents:
-    """The 2023 events, as a mixin of the planner (which owns the state declared here)."""
+    """A year's events (2023 in the district, 2024-2026 in new Xã Kông Chro), as a mixin of the planner (which
+    owns the state declared here)."""
 
     rng: random.Random
     registry: Registry
@@ -40,6 +67,7 @@ class LifeEvents:
     villages: dict[tuple[str, str], VillageSpec]
     allowance_households: set[str]
     birth_households: set[str]
+    last_change: dict[str, date]  # person -> the day of their latest planned member_update event
     splits: int
     move_ins: int
     closures: Mapping[str, int]
@@ -57,14 +85,27 @@ class LifeEvents:
     ) -> HouseholdPlan:
         raise NotImplementedError
 
-    def _structural_events(self, year: int) -> None:
-        active = sorted(self.households)
-        self._closures(active, year)
-        self._splits(year)
-        self._move_ins(year)
-        self._deaths_and_departures(year)
-        self._births(year)
-        self._allowances(year)
+    def _structural_events(
+        self,
+        year: int,
+        codes: list[str] | None = None,
+        *,
+        splits: int | None = None,
+        move_ins: int | None = None,
+        closures: Mapping[str, int] | None = None,
+    ) -> None:
+        """The year's events in the households `codes` (all by default), with the given numbers of households
+        splitting off, moving in and closing (the configured 2023 numbers by default)."""
+        scope = sorted(self.households) if codes is None else sorted(codes)
+        self._closures(scope, year, self.closures if closures is None else closures)
+        self._splits(year, scope, self.splits if splits is None else splits)
+        self._move_ins(year, self.move_ins if move_ins is None else move_ins)
+        # Households that split off this year live their year too (births, deaths, people leaving).
+        scope = sorted({*scope, *(c for c in self.new_households if c in self.households
+                                  and self.households[c].registered_on.year == year)})  # fmt: skip
+        self._deaths_and_departures(year, scope)
+        self._births(year, scope)
+        self._allowances(year, scope)
 
     def _add_event(self, event: EventPlan) -> None:
         self.events.append(event)
@@ -87,14 +128,14 @@ class LifeEvents:
                 target.memberships.append(MembershipPlan(person=person, relationship="other", start_date=day))
         self._add_event(EventPlan(on=day, kind="household_close", household=household.code, changes=changes))
 
-    def _closures(self, codes: list[str], year: int) -> None:
+    def _closures(self, codes: list[str], year: int, closures: Mapping[str, int]) -> None:
         rng = self.rng
         start, end = date(year, 2, 1), date(year, 8, 31)
         day0 = date(year, 1, 1)
         singles = [c for c in codes if len(self.households[c].members_on(day0)) == 1
                    and age_of(self.persons[self.households[c].head], day0) >= 68]  # fmt: skip
         rng.shuffle(singles)
-        died_out = singles[: self.closures.get("died_out", 0)]
+        died_out = singles[: closures.get("died_out", 0)]
         taken = set(died_out)
         for code in died_out:
             household = self.households[code]
@@ -111,7 +152,7 @@ class LifeEvents:
         elderly = [c for c in codes if c not in taken and 1 <= len(self.households[c].members_on(day0)) <= 2
                    and age_of(self.persons[self.households[c].head], day0) >= 65]  # fmt: skip
         rng.shuffle(elderly)
-        for code in elderly[: self.closures.get("merged", 0)]:
+        for code in elderly[: closures.get("merged", 0)]:
             household = self.households[code]
             receivers = sorted(
                 other for other in codes
@@ -126,19 +167,22 @@ class LifeEvents:
             self._close(household, day_between(rng, start, end), "merged", receiver)
         movers = [c for c in codes if c not in taken]
         movers.sort(key=lambda c: (self.ethnicity[c] in INDIGENOUS, c))  # settlers and Kinh move more often
-        pool = movers[: max(len(movers) // 3, self.closures.get("moved_away", 0))]
-        for code in rng.sample(pool, self.closures.get("moved_away", 0)):
+        pool = movers[: max(len(movers) // 3, closures.get("moved_away", 0))]
+        for code in rng.sample(pool, closures.get("moved_away", 0)):
             taken.add(code)
             self._close(self.households[code], day_between(rng, start, end), "moved_away")
-        closed = Counter(hh.closed_reason for hh in self.households.values() if hh.closed_on)
-        if dict(closed) != {k: v for k, v in self.closures.items() if v}:
-            raise PlanError(f"kế hoạch đóng hộ {dict(closed)}, chỉ tiêu {dict(self.closures)}")
+        closed = Counter(
+            hh.closed_reason for hh in self.households.values() if hh.closed_on and hh.closed_on.year == year
+        )
+        if dict(closed) != {k: v for k, v in closures.items() if v}:
+            raise PlanError(f"năm {year}: kế hoạch đóng hộ {dict(closed)}, chỉ tiêu {dict(closures)}")
 
-    def _splits(self, year: int) -> None:
+    def _splits(self, year: int, codes: list[str], count: int) -> None:
         rng = self.rng
         day0 = date(year, 1, 1)
         candidates = []
-        for code, household in sorted(self.households.items()):
+        for code in codes:
+            household = self.households[code]
             if household.closed_on is not None:
                 continue
             members = household.members_on(day0)
@@ -152,9 +196,9 @@ class LifeEvents:
                 candidates.append((1, code))
         rng.shuffle(candidates)
         candidates.sort(key=lambda item: item[0])
-        chosen = [code for _, code in candidates[: self.splits]]
-        if len(chosen) < self.splits:
-            raise PlanError(f"chỉ có {len(chosen)} hộ có thể tách hộ, chỉ tiêu {self.splits}")
+        chosen = [code for _, code in candidates[:count]]
+        if len(chosen) < count:
+            raise PlanError(f"năm {year}: chỉ có {len(chosen)} hộ có thể tách hộ, chỉ tiêu {count}")
         for code in chosen:
             self._split(self.households[code], day_between(rng, date(year, 1, 10), date(year, 3, 31)))
 
@@ -196,13 +240,13 @@ class LifeEvents:
             note="Con đã lập gia đình tách hộ ở riêng",
         ))  # fmt: skip
 
-    def _move_ins(self, year: int) -> None:
+    def _move_ins(self, year: int, count: int) -> None:
         rng = self.rng
         destinations = sorted(
             (v for v in self.villages.values() if v.profile in {"kinh", "migrant", "mixed"}),
             key=lambda v: (v.commune, v.local_code),
         ) or sorted(self.villages.values(), key=lambda v: (v.commune, v.local_code))
-        for _ in range(self.move_ins):
+        for _ in range(count):
             village = rng.choice(destinations)
             day = day_between(rng, date(year, 2, 1), date(year, 8, 31))
             household = self._new_household(
@@ -215,11 +259,12 @@ class LifeEvents:
             self._add_event(EventPlan(on=day, kind="household_register", household=household.code,
                                       note="Hộ chuyển đến từ nơi khác"))  # fmt: skip
 
-    def _deaths_and_departures(self, year: int) -> None:
+    def _deaths_and_departures(self, year: int, codes: list[str]) -> None:
         rng = self.rng
         day0 = date(year, 1, 1)
-        for code, household in sorted(self.households.items()):
-            if household.closed_on is not None or household.code in self.new_households:
+        for code in codes:
+            household = self.households[code]
+            if household.closed_on is not None or household.registered_on.year == year:
                 continue
             for membership in household.members_on(day0):
                 if membership.person == household.head or membership.end_date is not None:
@@ -244,9 +289,10 @@ class LifeEvents:
                         changes={"reason": "moved_out"}, note="Đi làm ăn xa (chuyển khẩu đi tỉnh khác)",
                     ))  # fmt: skip
 
-    def _births(self, year: int) -> None:
+    def _births(self, year: int, codes: list[str]) -> None:
         rng = self.rng
-        for code, household in sorted(self.households.items()):
+        for code in codes:
+            household = self.households[code]
             if household.closed_on is not None:
                 continue
             day = day_between(rng, date(year, 4, 1), date(year, 9, 25))
@@ -284,9 +330,10 @@ class LifeEvents:
                                           changes={"relationship": relationship}, note="Sinh con"))  # fmt: skip
                 break
 
-    def _allowances(self, year: int) -> None:
+    def _allowances(self, year: int, codes: list[str]) -> None:
         """People reaching 80 start receiving the monthly social allowance (NĐ 20/2021/NĐ-CP)."""
-        for code, household in sorted(self.households.items()):
+        for code in codes:
+            household = self.households[code]
             if household.closed_on is not None:
                 continue
             survey = self._survey_day_of(household, year)
@@ -309,6 +356,96 @@ class LifeEvents:
                     changes={"receives_social_allowance": True},
                     note="Hưởng trợ cấp xã hội hằng tháng (người từ đủ 80 tuổi)",
                 ))  # fmt: skip
+
+    # The school year -------------------------------------------------------------------------------------------
+
+    def _school_year(self, year: int, codes: list[str]) -> None:
+        """The new school year opens (5 September): pupils move up to the next level when their school age says
+        so, those finishing lower or upper secondary school go on or leave for work, those finishing vocational
+        training or university leave with their qualification, and young children start preschool or school."""
+        day = date(year, *SCHOOL_YEAR_OPENING)
+        for code in sorted(codes):
+            household = self.households[code]
+            if not household.active_on(day):
+                continue
+            urban = household.area_type == URBAN
+            for membership in household.members_on(day):
+                person = self.persons[membership.person]
+                if person.date_of_death is not None and person.date_of_death <= day:
+                    continue
+                before = {name: getattr(person, name) for name in _SCHOOL_FIELDS}
+                note = self._next_school_year(person, day, urban)
+                changes = {name: getattr(person, name) for name in _SCHOOL_FIELDS
+                           if getattr(person, name) != before[name]}  # fmt: skip
+                if not changes or person.key in self.new_persons:
+                    continue  # a person created this year is recorded with their state at the review
+                self.last_change[person.key] = day
+                self._add_event(EventPlan(on=day, kind="member_update", household=code, person=person.key,
+                                          changes=changes, note=note))  # fmt: skip
+
+    def _next_school_year(self, person: PersonPlan, day: date, urban: bool) -> str:
+        """Move `person` into the school year opening on `day`; returns the note of the change."""
+        rng, ladder = self.rng, self.registry.ladder
+        school_age = school_age_on(person.birth_date, day)
+        assert school_age is not None
+        indigenous = person.ethnicity in INDIGENOUS
+        level = person.school_level
+        if not person.in_education:
+            due = ladder.level(school_age)
+            starts = due in {PRESCHOOL, "primary"} and person.education_level == "none" and school_age <= 6
+            if due is not None and starts and rng.random() < (0.86 if indigenous else 0.96):
+                person.in_education, person.school_level = True, due
+                return f"Năm học {day.year}-{day.year + 1}: bắt đầu đi học {_LEVEL_NAMES[due]}"
+            return ""
+        if level in GENERAL_LEVELS:
+            due = ladder.level(school_age)
+            if due == level or (due is not None and GENERAL_LEVELS.index(due) < GENERAL_LEVELS.index(level)):
+                return ""
+            following = GENERAL_LEVELS[GENERAL_LEVELS.index(level) + 1] if level != UPPER_SECONDARY else None
+            if following in {"primary", LOWER_SECONDARY}:
+                person.school_level = following
+                person.education_level = at_least(person.education_level, COMPLETED_BEFORE[following])
+                grade = "lớp 1" if following == "primary" else "lớp 6"
+                return f"Năm học {day.year}-{day.year + 1}: vào {grade} ({_LEVEL_NAMES[following]})"
+            if following == UPPER_SECONDARY:
+                person.education_level = at_least(person.education_level, "lower_secondary")
+                roll = rng.random()
+                if roll < (0.6 if indigenous else 0.85):
+                    person.school_level = UPPER_SECONDARY
+                    return f"Tốt nghiệp trung học cơ sở; năm học {day.year}-{day.year + 1} vào lớp 10"
+                if roll < (0.72 if indigenous else 0.92):
+                    person.school_level = VOCATIONAL
+                    return "Tốt nghiệp trung học cơ sở, học trung cấp nghề"
+                self._leave_for_work(person, day, urban)
+                return "Tốt nghiệp trung học cơ sở, nghỉ học đi làm"
+            person.education_level = at_least(person.education_level, "upper_secondary")
+            roll = rng.random()
+            if roll < (0.08 if indigenous else 0.35):
+                person.school_level = HIGHER
+                return "Tốt nghiệp trung học phổ thông, vào đại học"
+            if roll < (0.2 if indigenous else 0.5):
+                person.school_level = VOCATIONAL
+                return "Tốt nghiệp trung học phổ thông, học nghề"
+            self._leave_for_work(person, day, urban)
+            return "Tốt nghiệp trung học phổ thông, đi làm"
+        if level == VOCATIONAL and school_age >= 17 and rng.random() < 0.5:
+            person.vocational_level = "intermediate" if rng.random() < 0.6 else "elementary"
+            self._leave_for_work(person, day, urban)
+            return "Hoàn thành khóa đào tạo nghề, đi làm"
+        if level == HIGHER and school_age >= 22 and rng.random() < 0.6:
+            person.education_level = "university" if rng.random() < 0.75 else "college"
+            self._leave_for_work(person, day, urban)
+            return "Tốt nghiệp đại học, cao đẳng, đi làm"
+        return ""
+
+    def _leave_for_work(self, person: PersonPlan, day: date, urban: bool) -> None:
+        person.in_education, person.school_level = False, None
+        person.has_labour_contract = False
+        assign_work(self.rng, person, age_of(person, day), urban, person.ethnicity == names.KINH)
+
+
+_SCHOOL_FIELDS = ("in_education", "school_level", "education_level", "vocational_level", "work_status",
+                  "has_labour_contract")  # fmt: skip
 
 
 def age_of(person: PersonPlan, on: date) -> int:

@@ -17,7 +17,9 @@ PERSON_FACT_FIELDS = (
     "receives_social_allowance",
     "has_health_insurance",
     "in_education",
+    "school_level",
     "education_level",
+    "vocational_level",
     "work_status",
     "has_labour_contract",
     "able_to_work",
@@ -37,6 +39,7 @@ LIVING_FIELDS = (
     "has_radio",
     "has_computer",
     "has_smartphone",
+    "waste_collected",
 )
 
 
@@ -65,7 +68,9 @@ class PersonPlan:
     receives_social_allowance: bool = False
     has_health_insurance: bool = True
     in_education: bool = False
-    education_level: str = "none"
+    school_level: str | None = None  # the level attended now; only while in school or training
+    education_level: str = "none"  # highest general education completed
+    vocational_level: str = "none"  # highest vocational qualification (sơ cấp, trung cấp, cao đẳng)
     work_status: str = "not_in_labour_force"
     has_labour_contract: bool = False
     able_to_work: bool = True
@@ -104,6 +109,8 @@ class LivingPlan:
     has_radio: bool
     has_computer: bool
     has_smartphone: bool
+    # Asked from the end-2026 review on (NĐ 351/2025's waste indicator); None = not recorded before then.
+    waste_collected: bool | None = None
 
     def values(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in LIVING_FIELDS}
@@ -174,7 +181,11 @@ class ReviewPlan:
     standard_code: str
     name: str
     kind: str = "periodic"  # or "regular" (the monthly review)
+    area: str = ""  # the code of the unit reviewed (valid on the reference date) ...
+    area_level: str = "district"  # ... and its level
     assessments: list[AssessmentPlan] = field(default_factory=list)
+    # Households whose carried-forward income was moved across the poverty line to meet the targets (2026).
+    moved_across_line: int = 0
 
 
 @dataclass
@@ -184,15 +195,17 @@ class Plan:
     persons: dict[str, PersonPlan]  # attributes as of the first review; events change them afterwards
     households: dict[str, HouseholdPlan]  # registered before the first review
     reviews: list[ReviewPlan]
-    events: list[EventPlan]  # between the first and the second review, in date order
+    events: list[EventPlan]  # after the first review, in date order
     new_households: dict[str, HouseholdPlan] = field(default_factory=dict)  # created by events
-    new_persons: dict[str, PersonPlan] = field(default_factory=dict)  # born or moved in, created by events
+    # Born or moved in, created by events, with their attributes as of the next review.
+    new_persons: dict[str, PersonPlan] = field(default_factory=dict)
     villages: list[VillagePlan] = field(default_factory=list)
+    today: date | None = None  # the day the plan was made for (it decides the end-2026 review's days), if any
 
     def checksum(self) -> str:
         """SHA-256 over the `repr` of every item of the plan in order (dataclass reprs list every field; dates,
         ints, strings and floats have exact, stable reprs)."""
-        digest = hashlib.sha256(f"{self.seed}|{self.district}".encode())
+        digest = hashlib.sha256(f"{self.seed}|{self.district}|{self.today}".encode())
         parts = (self.villages, self.persons, self.households, self.reviews, self.events, self.new_households,
                  self.new_persons)  # fmt: skip
         for part in parts:

@@ -1,6 +1,7 @@
-"""The deterministic planner of the demo district: who lives where, how they live, and what changes in 2023.
+"""The deterministic planner of the demo district: who lives where, how they live, what changes in 2023, and
+how new Xã Kông Chro goes on to its end-2026 review.
 
-Method (every draw from one `random.Random(seed)`; no global randomness, no clock):
+Method (every draw from one `random.Random(seed)`; no global randomness, no clock: the day of the build is given):
 
 1. Households are generated village by village (`population`), each with a latent living standard ("welfare")
    that is lower in remote communes, in Bahnar and Jrai villages and with many dependants.
@@ -10,18 +11,26 @@ Method (every draw from one `random.Random(seed)`; no global randomness, no cloc
 3. Facts are generated so that the engine finds each household's class (`realize`): an income per person at or
    below the poverty line for poor and near-poor households (above it for the others, and up to the middle line
    for middle-standard farm households) and a set of deprivations with at least the cut-off for poor households
-   and fewer for near-poor ones, realised as concrete member and housing facts. The planner never stores a class
-   in the registry: it only records the class it expects, and the builder checks the engine's result against it.
+   and fewer for near-poor ones, realised as concrete member and housing facts. Every fact the engine reads is
+   recorded (the demo is a fully recorded register). The planner never stores a class in the registry: it only
+   records the class it expects, and the builder checks the engine's result against it.
 4. 2023: registry events (households splitting, moving in, closing; births, deaths, people leaving; elderly people
-   reaching 80 and receiving the social allowance), then each household's welfare moves (growth, programme
-   support for poor households, shocks), classes are set by rank again with the end-2023 targets, and the facts
-   are changed through dated events (a health-insurance card issued, a latrine built, a job lost, ...) so that the
-   history shows why a class changed.
+   reaching 80 and receiving the social allowance; the new school year in September), then each household's
+   welfare moves (growth, programme support for poor households, shocks), classes are set by rank again with the
+   end-2023 targets, and the facts are changed through dated events (a health-insurance card issued, a latrine
+   built, a job lost, ...) so that the history shows why a class changed.
+5. With the day of the build on or after the end-2026 review's survey weeks begin (`later_config`): 2024-2026 in
+   the former communes of new Xã Kông Chro (the same kinds of events, year by year), then its periodic review of
+   2026 under NĐ 351/2025: incomes carried forward from each household's last assessment, classes by rank of that
+   income against the new lines and of the households' deprivations under the new 12 indicators (waste
+   collection asked for the first time), facts changed through dated events as in 2023. Nothing is dated after
+   the day of the build. Steps 1-4 do not depend on that day: they draw first.
 """
 
 from __future__ import annotations
 
 import copy
+import math
 import random
 from collections import Counter
 from collections.abc import Mapping
@@ -86,6 +95,22 @@ _CAUSE_WEIGHTS = {"1": 0.6, "4": 0.45, "0": 0.3, "5": 0.4, "3": 0.25, "2": 0.15,
 
 
 @dataclass(frozen=True)
+class LaterConfig:
+    """The registry moved forward after the second review in one of today's communes, and that commune's periodic
+    review (`targets.REVIEW_2026`)."""
+
+    target: ReviewTarget
+    standard_code: str
+    commune: str  # today's commune (the review's area)
+    legacy_communes: tuple[str, ...]  # the plan's communes whose villages make up its territory
+    closures: Mapping[str, int]  # households closing over the years after the second review, by reason
+    splits_before: date  # households split off only before this day (`targets.SPLITS_BEFORE`)
+    income_growth: float  # a year
+    survey: tuple[date, date]  # the survey weeks
+    today: date  # nothing is planned after this day (the day the demo is built)
+
+
+@dataclass(frozen=True)
 class PlanConfig:
     seed: int
     communes: tuple[CommuneSpec, ...]
@@ -98,10 +123,30 @@ class PlanConfig:
     regular: Mapping[str, int] = field(default_factory=dict)
     standard_code: str = targets.STANDARD_CODE
     district: str = targets.DISTRICT_CODE
+    later: LaterConfig | None = None
 
 
-def district_config(seed: int = DEFAULT_SEED) -> PlanConfig:
-    """The whole former Kông Chro district with the targets of `giamngheo.demo.targets`."""
+def later_config(today: date | None) -> LaterConfig | None:
+    """The end-2026 review of `targets`, as far as it can be recorded on `today` (None before its survey weeks)."""
+    first, _last = targets.SURVEY_2026
+    if today is None or today < first:
+        return None
+    return LaterConfig(
+        target=targets.REVIEW_2026,
+        standard_code=targets.STANDARD_2026,
+        commune=targets.COMMUNE_2026,
+        legacy_communes=targets.LEGACY_COMMUNES_2026,
+        closures=dict(targets.CLOSURES_2024_2026),
+        splits_before=targets.SPLITS_BEFORE,
+        income_growth=float(targets.INCOME_GROWTH_2024_2026),
+        survey=targets.SURVEY_2026,
+        today=today,
+    )
+
+
+def district_config(seed: int = DEFAULT_SEED, today: date | None = None) -> PlanConfig:
+    """The whole former Kông Chro district with the targets of `giamngheo.demo.targets`; with `today` (the day
+    the demo is built), also the end-2026 review of new Xã Kông Chro as far as it can be recorded that day."""
     targets.check_consistency()
     return PlanConfig(
         seed=seed,
@@ -113,6 +158,7 @@ def district_config(seed: int = DEFAULT_SEED) -> PlanConfig:
         closures=dict(targets.CLOSURES_2023),
         houses_supported=targets.HOUSES_SUPPORTED_2023,
         regular=dict(targets.REGULAR_REVIEW_2023),
+        later=later_config(today),
     )
 
 
@@ -127,10 +173,22 @@ class _Verification:
 
     expected: list[str] = field(default_factory=list)
     by_count: list[str] = field(default_factory=list)
-    sample: list[tuple[HouseholdFacts, str]] = field(default_factory=list)
+    sample: list[tuple[Standard, HouseholdFacts, str]] = field(default_factory=list)
 
 
 VERIFY_EVERY = 100  # one assessment in VERIFY_EVERY is also classified by the scalar engine while planning
+
+WELFARE_GROWTH = 0.1  # the mean yearly rise of every household's welfare (`_evolve_welfare`)
+# How a household's own change of welfare (beyond WELFARE_GROWTH) moves its income: exp(0.5 × change), so a shock
+# of -1.3 roughly halves it and programme support of +0.25 a year raises it by about an eighth.
+INCOME_ELASTICITY = 0.5
+
+
+def _survey_day_between(rng: random.Random, first: date, last: date) -> date:
+    """A working day from `first` to `last` (`first` itself when there is none)."""
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    working = [day for day in days if day.weekday() < 5]
+    return rng.choice(working) if working else first
 
 
 def _survey_day(rng: random.Random, year: int) -> date:
@@ -147,7 +205,7 @@ class _Planner(LifeEvents):
         self.rng = random.Random(config.seed)  # noqa: S311 — reproducible demo data, not security
         self.standard: Standard = get_standard(config.standard_code)
         self.rules = Rules(self.standard)
-        self.registry = Registry(self.rng)
+        self.registry = Registry(self.rng, ladder=self.rules.ladder)
         self.splits, self.move_ins, self.closures = config.splits, config.move_ins, config.closures
         self.communes = {c.code: c for c in config.communes}
         self.villages: dict[tuple[str, str], VillageSpec] = {
@@ -167,6 +225,9 @@ class _Planner(LifeEvents):
         self.windows: dict[str, tuple[date, date]] = {}
         self.allowance_households: set[str] = set()  # people reaching 80 in 2023
         self.birth_households: set[str] = set()  # a child born in 2023
+        self.last_change: dict[str, date] = {}
+        # Household -> (year, income per person) of its latest assessment; person -> day of their latest update.
+        self.last_income: dict[str, tuple[int, int]] = {}
         self.survey_days = {
             first.year: {key: _survey_day(self.rng, first.year) for key in sorted(self.villages)},
             second.year: {key: _survey_day(self.rng, second.year) for key in sorted(self.villages)},
@@ -188,27 +249,37 @@ class _Planner(LifeEvents):
         active = [
             code for code, hh in sorted(self.households.items()) if self._active_at_review(hh, second.year)
         ]
-        self._evolve_welfare(active, classes_first)
+        self._evolve_welfare(active, classes_first, second.year)
         classes_second = self._rank_classes(active, second, classes_first)
         review_second = self._review_plan(second)
         supported = self._housing_support(active, classes_first, classes_second)
         review_regular = self._regular_review(active, classes_first, classes_second, supported)
+        self._school_year(second.year, active)  # after the regular review of June, before the periodic one
         for code in active:
             second_class, first_class = classes_second[code], classes_first.get(code)
             assessment = self._assess_second(
                 self.households[code], second_class, first_class, code in supported
             )
             review_second.assessments.append(assessment)
+        reviews = [review_first, review_regular, review_second]
+        # A person created by an event is written with one state, that of the next review.
+        new_persons = {key: copy.copy(self.persons[key]) for key in sorted(self.new_persons)}
+        new_households = set(self.new_households)
+        if self.config.later is not None:
+            reviews.append(self._later(self.config.later, classes_second))
+            new_persons.update({key: self.persons[key] for key in sorted(self.new_persons)})
+            new_households |= self.new_households
         self.events.sort(key=lambda e: (e.on, _EVENT_ORDER[e.kind], e.household, e.person or ""))
         plan = Plan(
             seed=self.config.seed,
             district=self.config.district,
             persons=persons_first,
             households=households_first,
-            reviews=[review_first, review_regular, review_second],
+            reviews=reviews,
             events=self.events,
-            new_households={code: self.households[code] for code in sorted(self.new_households)},
-            new_persons={key: self.persons[key] for key in sorted(self.new_persons)},
+            new_households={code: self.households[code] for code in sorted(new_households)},
+            new_persons=dict(sorted(new_persons.items())),
+            today=self.config.later.today if self.config.later is not None else None,
             villages=[
                 VillagePlan(commune=v.commune, local_code=v.local_code, name=v.name, kind=v.kind)
                 for c in self.config.communes
@@ -233,7 +304,7 @@ class _Planner(LifeEvents):
         review = ReviewPlan(
             # The June round runs from 15 June to 14 July, its cut-off date (`reviews.rounds`).
             year=year, reference_date=date(year, 7, 14), lists_effective_year=year,
-            standard_code=self.config.standard_code, kind="regular",
+            standard_code=self.config.standard_code, kind="regular", area=self.config.district,
             name=f"Rà soát thường xuyên tháng 6/{year} — huyện Kông Chro (dữ liệu mẫu)",
         )  # fmt: skip
         eligible = [
@@ -280,10 +351,13 @@ class _Planner(LifeEvents):
             lists_effective_year=target.lists_effective_year,
             standard_code=self.config.standard_code,
             name=f"Rà soát hộ nghèo, hộ cận nghèo định kỳ năm {target.year} — huyện Kông Chro (dữ liệu mẫu)",
+            area=self.config.district,
         )
 
     def _survey_day_of(self, household: HouseholdPlan, year: int) -> date:
-        return self.survey_days[year][(household.commune, household.village)]
+        """The household's survey day in the periodic review of `year` (the end of a year without one)."""
+        days = self.survey_days.get(year)
+        return date(year, 12, 31) if days is None else days[(household.commune, household.village)]
 
     def _active_at_review(self, household: HouseholdPlan, year: int) -> bool:
         return household.active_on(self._survey_day_of(household, year))
@@ -366,7 +440,14 @@ class _Planner(LifeEvents):
 
     # Assessments -------------------------------------------------------------------------------------------------
 
-    def _scene(self, household: HouseholdPlan, on: date, mode: str, living_mode: str | None = None) -> Scene:
+    def _scene(
+        self,
+        household: HouseholdPlan,
+        on: date,
+        mode: str,
+        living_mode: str | None = None,
+        living: Mapping[str, Any] | None = None,
+    ) -> Scene:
         members = [self.persons[m.person] for m in household.members_on(on)]
         members = [p for p in members if p.date_of_death is None or p.date_of_death > on]
         return Scene(
@@ -376,7 +457,7 @@ class _Planner(LifeEvents):
             urban=household.area_type == URBAN,
             indigenous=self.ethnicity[household.code] in INDIGENOUS,
             persons=members,
-            living=living_values(household.living_on(on)),
+            living={**living_values(household.living_on(on)), **(living or {})},
             mode=mode,
             living_mode=living_mode or mode,
         )
@@ -440,14 +521,22 @@ class _Planner(LifeEvents):
         supported: bool,
         on: date | None = None,
         window: tuple[date, date] | None = None,
+        *,
+        year: int | None = None,
+        income: int | None = None,
+        living: Mapping[str, Any] | None = None,
+        living_note: str | None = None,
     ) -> AssessmentPlan:
-        """An assessment in 2023: start from the household's facts now, change as few as the class needs (a
-        poor household that escapes gets health insurance, a latrine, ...), record the changes as events."""
-        year = self.config.second.year
+        """An assessment after the first review (2023 by default): start from the household's facts now, change
+        as few as the class needs (a poor household that escapes gets health insurance, a latrine, ...), record
+        the changes as events. `income`: the income per person to record (else drawn for the class); `living`:
+        living-conditions values newly recorded at this review (else those last recorded); `living_note`: record
+        the living conditions again with this note even when nothing in them changed."""
+        year = year or self.config.second.year
         on = on or self._survey_day_of(household, year)
         window = window or self.windows.get(household.code, (date(year, 5, 2), date(year, 9, 29)))
         is_new = household.code in self.new_households
-        scene = self._scene(household, on, UPDATE, living_mode=INITIAL if is_new else UPDATE)
+        scene = self._scene(household, on, UPDATE, living_mode=INITIAL if is_new else UPDATE, living=living)
         current = scene.deprived()
         forced = frozenset(self._forced(scene))
         target = set(current)
@@ -473,19 +562,25 @@ class _Planner(LifeEvents):
         if supported:
             scene.living_notes.append("Hỗ trợ xây mới, sửa chữa nhà ở cho hộ nghèo năm 2023")
         self._realise(scene, frozenset(target), household, current)
+        if living_note is not None:
+            scene.living_changed = True
+            scene.living_notes.insert(0, living_note)
         self._record_changes(household, scene, on, is_new, window)
-        return self._assessment(household, on, poverty_class, scene)
+        return self._assessment(household, on, poverty_class, scene, income=income)
 
     def _record_changes(
         self, household: HouseholdPlan, scene: Scene, on: date, is_new: bool, window: tuple[date, date]
     ) -> None:
         """Turn the scene's changes into events dated within `window` (or into the creation state of what is new
-        in 2023)."""
+        in the period)."""
         first_day, last = window
         for key in sorted(scene.person_changes):
             if key in self.new_persons:
                 continue
-            start = max(m.start_date for m in household.memberships if m.person == key)
+            start = max(
+                max(m.start_date for m in household.memberships if m.person == key),
+                self.last_change.get(key, date.min),
+            )
             day = min(
                 max(day_between(self.rng, first_day, last), start + timedelta(days=1)),
                 on - timedelta(days=1),
@@ -514,10 +609,11 @@ class _Planner(LifeEvents):
         ))  # fmt: skip
 
     def _assessment(
-        self, household: HouseholdPlan, on: date, poverty_class: str, scene: Scene
+        self, household: HouseholdPlan, on: date, poverty_class: str, scene: Scene, income: int | None = None
     ) -> AssessmentPlan:
         deprived = scene.result
-        income = self._income(household, poverty_class)
+        income = self._income(household, poverty_class) if income is None else income
+        self.last_income[household.code] = (on.year, income)
         entered = {code: code in deprived for code in self.rules.codes}
         conflict = None
         if self.rng.random() < 0.012:
@@ -541,7 +637,7 @@ class _Planner(LifeEvents):
                 members=tuple(MemberFacts(**values) for values in scene.members()), entered=dict(entered),
                 **_living_facts(scene.living),
             )  # fmt: skip
-            verification.sample.append((facts, poverty_class))
+            verification.sample.append((self.standard, facts, poverty_class))
         self.verification.expected.append(poverty_class)
         return AssessmentPlan(
             household=household.code,
@@ -575,14 +671,15 @@ class _Planner(LifeEvents):
 
     # 2023: registry events ---------------------------------------------------------------------------------------
 
-    def _evolve_welfare(self, codes: list[str], classes_first: dict[str, str]) -> None:
-        """One year of life: general growth, programme support for poor households, and shocks."""
+    def _evolve_welfare(self, codes: list[str], classes_first: dict[str, str], year: int) -> None:
+        """One year of life: general growth, programme support for poor households, and shocks (a household set
+        up this year starts from its own welfare)."""
         rng = self.rng
         for code in codes:
             household = self.households[code]
-            if code in self.new_households:
+            if household.registered_on.year == year:
                 continue
-            change = rng.gauss(0.1, 0.15)
+            change = rng.gauss(WELFARE_GROWTH, 0.15)
             if classes_first.get(code) == POOR and rng.random() < 0.5:
                 change += 0.25  # a VBSP loan, a livelihood model, a job found through Project 4
             roll = rng.random()
@@ -610,6 +707,148 @@ class _Planner(LifeEvents):
                 candidates.append(code)
         return set(self.rng.sample(candidates, min(self.config.houses_supported, len(candidates))))
 
+    # After the second review: the registry moved forward, and the end-2026 review in one commune --------------
+
+    def _later(self, later: LaterConfig, classes_before: dict[str, str]) -> ReviewPlan:
+        """The years after the second review in the communes of `later.legacy_communes` (today's commune
+        `later.commune`): registry events each year, then that commune's periodic review under the later
+        standard, with incomes carried forward and classes by rank to meet `later.target`."""
+        target = later.target
+        start_year, year = self.config.second.year + 1, target.year
+        self.standard = get_standard(later.standard_code)
+        self.rules = Rules(self.standard)
+        self.registry.ladder = self.rules.ladder
+        if target.middle and not any(lines.middle_line for lines in self.standard.income.values()):
+            raise PlanError(f"chuẩn {later.standard_code} không có chuẩn mức sống trung bình")
+        self.new_households, self.new_persons = set(), set()
+        scope = {
+            code for code, household in self.households.items()
+            if household.commune in later.legacy_communes and household.closed_on is None
+        }  # fmt: skip
+        # The survey days depend on the day of the build; drawn apart, so that nothing else does.
+        first_day, last_day = later.survey[0], min(later.survey[1], later.today)
+        days = random.Random(f"{self.config.seed}:survey:{year}")  # noqa: S311 — reproducible demo data
+        self.survey_days[year] = {
+            key: _survey_day_between(days, first_day, last_day)
+            for key in sorted(self.villages) if key[0] in later.legacy_communes
+        }  # fmt: skip
+        closed = sum(later.closures.values())
+        splits = target.households - len(scope) + closed
+        if splits < 0:
+            raise PlanError(
+                f"năm {year}: xã {later.commune} đã có {len(scope)} hộ, chỉ tiêu {target.households} hộ sau khi "
+                f"{closed} hộ giải thể: không thể đạt bằng tách hộ"
+            )
+        years = list(range(start_year, year + 1))
+        # Splits fall in January to March (`LifeEvents._splits`).
+        split_years = [int(date(y, 3, 31) < later.splits_before) for y in years]
+        if splits and not any(split_years):
+            raise PlanError(f"không có năm nào trước {later.splits_before:%d/%m/%Y} để tách {splits} hộ")
+        splits_by_year = apportion(split_years, splits)
+        closures_by_year = {
+            reason: apportion([1] * len(years), count) for reason, count in later.closures.items()
+        }
+        welfare_before = {code: self.households[code].welfare for code in scope}
+        for index, current in enumerate(years):
+            closures = {reason: counts[index] for reason, counts in closures_by_year.items()}
+            self._structural_events(current, sorted(scope), splits=splits_by_year[index], move_ins=0,
+                                    closures=closures)  # fmt: skip
+            scope |= {c for c in self.new_households if self.households[c].registered_on.year == current}
+            scope = {c for c in scope if self.households[c].closed_on is None}
+            self._school_year(current, sorted(scope))
+            self._evolve_welfare(sorted(scope), classes_before, current)
+        active = sorted(c for c in scope if self._active_at_review(self.households[c], year))
+        incomes = {
+            code: self._carried_income(code, year, later.income_growth, welfare_before) for code in active
+        }
+        waste = {code: self._waste_collected(self.households[code]) for code in active}
+        classes, moved = self._later_classes(active, target, incomes, waste)
+        review = ReviewPlan(
+            year=year, reference_date=target.reference_date, lists_effective_year=target.lists_effective_year,
+            standard_code=later.standard_code, area=later.commune, area_level="commune",
+            name=f"Rà soát hộ nghèo, hộ cận nghèo định kỳ năm {year} — xã Kông Chro (dữ liệu mẫu)",
+            moved_across_line=moved,
+        )  # fmt: skip
+        window = (date(year, 3, 1), date(year, 9, 29))
+        for code in active:
+            household = self.households[code]
+            living = {"waste_collected": waste[code]}
+            review.assessments.append(self._assess_second(
+                household, classes[code], classes_before.get(code), False, window=window, year=year,
+                income=incomes[code], living=living,
+                living_note=f"Ghi nhận điều kiện sống năm {year}, có thu gom rác thải sinh hoạt (chuẩn nghèo mới)",
+            ))  # fmt: skip
+        return review
+
+    def _carried_income(
+        self, code: str, year: int, growth: float, welfare_before: Mapping[str, float]
+    ) -> int:
+        """The income per person at the household's last assessment (its origin's, for a household that split off
+        since), grown by `growth` a year and by the household's own change of welfare beyond the general rise."""
+        origin = code
+        while origin not in self.last_income:
+            split_from = self.households[origin].split_from
+            if split_from is None:
+                raise PlanError(f"hộ {code}: chưa có phiếu rà soát nào để ước tính thu nhập")
+            origin = split_from
+        assessed_year, income = self.last_income[origin]
+        years = year - assessed_year
+        own = self.households[code].welfare - welfare_before[origin] - years * WELFARE_GROWTH
+        value = income * (1 + growth) ** years * math.exp(INCOME_ELASTICITY * own)
+        return int(value) // 1_000 * 1_000
+
+    def _waste_collected(self, household: HouseholdPlan) -> bool:
+        """Whether the household's waste is collected, first asked at the end-2026 review: the commune's
+        collection reaches most of the town, about half of the Kinh and mixed hamlets along the roads and few of
+        the Bahnar and Jrai villages (illustrative)."""
+        village = self.villages[(household.commune, household.village)]
+        if household.area_type == URBAN:
+            chance = 0.92 if village.profile in {"kinh", "mixed"} else 0.75
+        else:
+            chance = 0.55 if village.profile in {"kinh", "mixed", "migrant"} else 0.2
+        return self.rng.random() < chance
+
+    def _later_classes(
+        self, codes: list[str], target: ReviewTarget, incomes: dict[str, int], waste: Mapping[str, bool]
+    ) -> tuple[dict[str, str], int]:
+        """Classes for the later review: the `poor + near_poor` households with the lowest carried-forward income
+        relative to their poverty line are at or below it, the most deprived of them (under the later standard,
+        on the facts as they are) poor; `incomes` is changed in place for the households on the wrong side of the
+        line, whose number is returned."""
+        if len(codes) != target.households:
+            raise PlanError(
+                f"năm {target.year}: kế hoạch có {len(codes)} hộ, chỉ tiêu {target.households} hộ"
+            )
+        year = target.year
+
+        def line(code: str) -> int:
+            return self.standard.income[AreaType(self.households[code].area_type)].poverty_line
+
+        ordered = sorted(codes, key=lambda c: (incomes[c] / line(c), c))
+        low = ordered[: target.poor + target.near_poor]
+        deprived = {}
+        for code in low:
+            household = self.households[code]
+            on = self._survey_day_of(household, year)
+            living_mode = INITIAL if code in self.new_households else UPDATE
+            scene = self._scene(household, on, UPDATE, living_mode, living={"waste_collected": waste[code]})
+            deprived[code] = len(scene.deprived())
+        by_need = sorted(low, key=lambda c: (-deprived[c], self.households[c].welfare, c))
+        poor = set(by_need[: target.poor])
+        classes = {code: POOR if code in poor else NEAR_POOR for code in low}
+        moved = 0
+        for code in low:
+            if incomes[code] > line(code):
+                # Just under the line: an income that fell this year (a lost job, a poor harvest).
+                incomes[code] = line(code) - 1_000 * self.rng.randrange(0, 60)
+                moved += 1
+        for code in ordered[len(low) :]:
+            classes[code] = NOT_POOR
+            if incomes[code] <= line(code):
+                incomes[code] = line(code) + 1_000 * self.rng.randint(1, 60)
+                moved += 1
+        return classes, moved
+
     # Verification ------------------------------------------------------------------------------------------------
 
     def _verify(self, plan: Plan) -> None:
@@ -620,12 +859,15 @@ class _Planner(LifeEvents):
         wrong = sum(
             1 for got, want in zip(verification.by_count, verification.expected, strict=True) if got != want
         )
-        wrong += sum(1 for facts, want in verification.sample
-                     if classify_household(self.standard, facts).poverty_class.value != want)  # fmt: skip
+        wrong += sum(1 for standard, facts, want in verification.sample
+                     if classify_household(standard, facts).poverty_class.value != want)  # fmt: skip
         if wrong:
             raise PlanError(f"{wrong} phiếu rà soát theo kế hoạch sẽ không được phân loại như dự kiến")
         periodic = [review for review in plan.reviews if review.kind == "periodic"]
-        for review, target in zip(periodic, (self.config.first, self.config.second), strict=True):
+        wanted = [self.config.first, self.config.second]
+        if self.config.later is not None:
+            wanted.append(self.config.later.target)
+        for review, target in zip(periodic, wanted, strict=True):
             counts = Counter(a.expected_class for a in review.assessments)
             got = (len(review.assessments), counts[POOR], counts[NEAR_POOR], counts[MIDDLE])
             want = (target.households, target.poor, target.near_poor, target.middle)
@@ -662,5 +904,5 @@ def _living_facts(living: Mapping[str, Any]) -> dict[str, Any]:
         "roof_durable": living["roof_material"] in durable,
         "floor_area_m2": float(living["floor_area_m2"]),
         **{name: living[name] for name in ("water_source", "latrine_type", "uses_internet", "has_phone", "has_tv",
-                                             "has_radio", "has_computer", "has_smartphone")},
+                                             "has_radio", "has_computer", "has_smartphone", "waste_collected")},
     }  # fmt: skip

@@ -4,6 +4,11 @@ Illustrative, not statistics: household sizes, ages, schooling, work and housing
 poor upland district of Gia Lai (domain.md §7.3, §9: about 54,000 people, Ba Na the large majority, Kinh mostly in
 the town and the hamlets along the roads, a few Jrai villages in Yang Nam, a few Mường/Tày/Dao/Nùng settlers).
 Everything is drawn from the `random.Random` passed in, never from global randomness or the clock.
+
+Schooling is recorded the way the registry keeps it: the general education completed (`education_level`), a
+vocational qualification apart from it (`vocational_level`: an elementary certificate is often held with primary
+or lower-secondary education only), and, for a member in school or training, the level attended now
+(`school_level`: the one appropriate to the school age, `schooling.SchoolLadder`).
 """
 
 from __future__ import annotations
@@ -16,6 +21,15 @@ from pathlib import Path
 
 from giamngheo.demo import names
 from giamngheo.demo.plan import HouseholdPlan, LivingPlan, MembershipPlan, PersonPlan
+from giamngheo.demo.schooling import (
+    COMPLETED_BEFORE,
+    HIGHER,
+    UPPER_SECONDARY,
+    VOCATIONAL,
+    SchoolLadder,
+    at_least,
+)
+from giamngheo.engine.facts import school_age_on
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "villages.toml"
 
@@ -106,8 +120,9 @@ def apportion(weights: list[int], total: int) -> list[int]:
 class Registry:
     """Counters and uniqueness sets shared by everything the generator creates."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, ladder: SchoolLadder | None = None) -> None:
         self.rng = rng
+        self.ladder = ladder or SchoolLadder()
         self.person_seq = 0
         self.household_seq: dict[tuple[str, str], int] = {}
         self.citizen_ids: set[str] = set()
@@ -147,13 +162,17 @@ def _weighted(rng: random.Random, table: dict[str, float]) -> str:
     return rng.choices(keys, weights=[table[k] for k in keys])[0]
 
 
-def _education_level(rng: random.Random, age: int, indigenous: bool, welfare: float) -> str:
+def _education_level(rng: random.Random, age: int, indigenous: bool, welfare: float) -> tuple[str, str]:
+    """(highest general education completed, highest vocational qualification). "vocational" in the tables is an
+    elementary (sơ cấp) or intermediate (trung cấp) vocational qualification, held beside the general level the
+    person had reached: often primary or lower secondary for an elementary certificate."""
     if age < 11:
-        return "none"
+        return "none", "none"
     if age < 15:
-        return "primary"
+        return "primary", "none"
     if age < 18:
-        return "lower_secondary" if rng.random() < (0.55 if indigenous else 0.85) else "primary"
+        general = "lower_secondary" if rng.random() < (0.55 if indigenous else 0.85) else "primary"
+        return general, "none"
     lift = max(-0.2, min(0.2, welfare / 10))
     if indigenous:
         if age <= 30:
@@ -180,14 +199,27 @@ def _education_level(rng: random.Random, age: int, indigenous: bool, welfare: fl
             "university": 0.05,
         }
     if lift > 0 and rng.random() < lift:
-        return "upper_secondary" if age <= 50 else "lower_secondary"
-    return _weighted(rng, table)
+        return ("upper_secondary" if age <= 50 else "lower_secondary"), "none"
+    drawn = _weighted(rng, table)
+    if drawn == "vocational_elementary":
+        return _weighted(rng, _GENERAL_WITH_ELEMENTARY[indigenous]), "elementary"
+    if drawn == "vocational_intermediate":
+        # Trung cấp admits lower-secondary graduates; many hold the upper-secondary diploma as well.
+        return ("upper_secondary" if rng.random() < 0.6 else "lower_secondary"), "intermediate"
+    return drawn, "none"
 
 
-def _in_education(rng: random.Random, age: int, indigenous: bool) -> bool:
-    if age < 3:
+# The general level beside an elementary vocational certificate (sơ cấp needs no diploma).
+_GENERAL_WITH_ELEMENTARY = {
+    True: {"primary": 0.45, "lower_secondary": 0.45, "upper_secondary": 0.10},
+    False: {"primary": 0.15, "lower_secondary": 0.55, "upper_secondary": 0.30},
+}
+
+
+def _in_education(rng: random.Random, age: int, school_age: int, indigenous: bool) -> bool:
+    if school_age < 3:
         return False
-    if age < 6:
+    if school_age < 6:
         return rng.random() < (0.86 if indigenous else 0.96)
     if age < 11:
         return rng.random() < 0.98
@@ -200,7 +232,19 @@ def _in_education(rng: random.Random, age: int, indigenous: bool) -> bool:
     return False
 
 
-def _work(rng: random.Random, person: PersonPlan, age: int, urban: bool, kinh: bool) -> None:
+def _school_level(rng: random.Random, ladder: SchoolLadder, school_age: int, indigenous: bool) -> str:
+    """The level attended by someone in school: the one appropriate to their school age, and after lower
+    secondary upper secondary or vocational education, then university, college or vocational training."""
+    level = ladder.level(school_age)
+    if level == UPPER_SECONDARY:
+        return VOCATIONAL if rng.random() < (0.15 if indigenous else 0.08) else UPPER_SECONDARY
+    if level is not None:
+        return level
+    return VOCATIONAL if rng.random() < (0.6 if indigenous else 0.35) else HIGHER
+
+
+def assign_work(rng: random.Random, person: PersonPlan, age: int, urban: bool, kinh: bool) -> None:
+    """The person's work status (and labour contract) for their age, schooling and place."""
     if age < 15 or person.in_education:
         person.work_status = "not_in_labour_force"
         return
@@ -249,10 +293,16 @@ def make_person(
     person.receives_social_allowance = age >= 80 or (person.disabled and rng.random() < 0.6)
     person.has_meritorious_service = age >= 65 and sex == names.MALE and rng.random() < 0.04
     person.has_health_insurance = rng.random() < (0.97 if ethnicity in INDIGENOUS else 0.93)
-    person.in_education = _in_education(rng, age, indigenous)
-    person.education_level = _education_level(rng, age, indigenous, welfare)
+    school_age = school_age_on(birth, on)
+    assert school_age is not None
+    person.in_education = _in_education(rng, age, school_age, indigenous)
+    person.education_level, person.vocational_level = _education_level(rng, age, indigenous, welfare)
+    if person.in_education:
+        person.school_level = _school_level(rng, registry.ladder, school_age, indigenous)
+        # Whoever attends a level has completed the one before it.
+        person.education_level = at_least(person.education_level, COMPLETED_BEFORE[person.school_level])
     person.malnourished = False if age < 16 else None
-    _work(rng, person, age, urban, ethnicity == names.KINH)
+    assign_work(rng, person, age, urban, ethnicity == names.KINH)
     return person
 
 

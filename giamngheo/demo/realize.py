@@ -8,9 +8,14 @@ expressions (`IndicatorRule.among` / `.when`), with the same semantics as `engin
 change to a rule's parameters in the data file is followed automatically; `Rules.derive` is that derivation with
 the expressions compiled once (the planner calls it tens of thousands of times).
 
+The member facts the rules read are the engine's own (`engine.facts.member_facts`: the recorded facts plus the age,
+school age and working age on the day), and unrecorded facts are unknown to the rules as they are to the engine;
+the demo records every fact of its members, so every indicator is decided.
+
 Two modes: "initial" builds the state before the first review (any plausible value may be set); "update" changes
-a household between reviews the way life does (a health-insurance card issued or expired, a child starting or
-leaving school, a latrine built, a job found or lost) and records each change with a readable note.
+a household between reviews the way life does (a health-insurance card issued or expired, a child starting,
+leaving or repeating a year of school, a latrine built, a job found or lost, waste collection reaching the
+village) and records each change with a readable note.
 """
 
 from __future__ import annotations
@@ -24,8 +29,17 @@ from datetime import date
 from typing import Any
 
 from giamngheo.demo.plan import LIVING_FIELDS, PersonPlan
+from giamngheo.demo.schooling import (
+    COMPLETED_BEFORE,
+    LOWER_SECONDARY,
+    PRESCHOOL,
+    UPPER_SECONDARY,
+    VOCATIONAL,
+    SchoolLadder,
+)
+from giamngheo.engine.classify import derive_from_values
 from giamngheo.engine.expr import Expression
-from giamngheo.engine.facts import HOUSEHOLD_FACT_NAMES, MemberFacts, age_on
+from giamngheo.engine.facts import HOUSEHOLD_FACT_NAMES, MemberFacts, age_on, member_facts, school_age_on
 from giamngheo.engine.standard import IndicatorRule, Standard
 
 # Durable structural materials; must equal giamngheo.registry.models.DURABLE_MATERIALS (checked by a test).
@@ -36,10 +50,12 @@ INITIAL = "initial"
 UPDATE = "update"
 
 _MEMBER_DEFAULTS = {f.name: f.default for f in fields(MemberFacts)}
+# Member facts computed from the birth date, the sex and the day (engine.facts.member_facts), not recorded.
+_COMPUTED = frozenset({"age", "sex", "birth_year", "school_age", "working_age", "past_working_age"})
 _PERSON_MEMBER_FIELDS = tuple(
     f.name
     for f in fields(MemberFacts)
-    if f.name not in {"age", "sex"} and f.name in PersonPlan.__dataclass_fields__
+    if f.name not in _COMPUTED and f.name in PersonPlan.__dataclass_fields__
 )
 
 # Order in which indicators are realised: schooling before work (a student is not counted as jobless).
@@ -55,6 +71,7 @@ _ORDER = (
     "nha_tieu_hop_ve_sinh",
     "dich_vu_vien_thong",
     "tai_san_tiep_can_thong_tin",
+    "thu_gom_xu_ly_rac",
 )
 
 
@@ -63,13 +80,10 @@ class RealizeError(RuntimeError):
 
 
 def member_dict(person: PersonPlan, on: date) -> dict[str, Any]:
-    """The member facts the engine sees for `person` on `on` (as `MemberFacts.as_dict()`)."""
-    values = dict(_MEMBER_DEFAULTS)
-    values["age"] = age_on(person.birth_date, on)
-    values["sex"] = person.sex
-    for name in _PERSON_MEMBER_FIELDS:
-        values[name] = getattr(person, name)
-    return values
+    """The member facts the engine sees for `person` on `on` (as `MemberFacts.as_dict()`): the person's recorded
+    facts and what `engine.facts.member_facts` computes from the birth date, the sex and the day."""
+    recorded = {name: getattr(person, name) for name in _PERSON_MEMBER_FIELDS}
+    return member_facts(birth_date=person.birth_date, sex=person.sex, on=on, **recorded).as_dict()
 
 
 def household_dict(living: Mapping[str, Any], member_count: int) -> dict[str, Any]:
@@ -80,7 +94,7 @@ def household_dict(living: Mapping[str, Any], member_count: int) -> dict[str, An
     values["roof_durable"] = living["roof_material"] in DURABLE_MATERIALS
     values["floor_area_m2"] = float(living["floor_area_m2"])
     for name in ("water_source", "latrine_type", "uses_internet", "has_phone", "has_tv", "has_radio",
-                 "has_computer", "has_smartphone"):  # fmt: skip
+                 "has_computer", "has_smartphone", "waste_collected"):  # fmt: skip
         values[name] = living[name]
     values["member_count"] = member_count or None
     return values
@@ -117,6 +131,7 @@ class Rules:
     def __init__(self, standard: Standard) -> None:
         self.standard = standard
         self.codes = standard.indicator_codes
+        self.ladder = SchoolLadder.of(standard)
         self.rules: dict[str, IndicatorRule] = {rule.code: rule for rule in standard.indicators}
         self._among = {r.code: native(r.among) for r in standard.indicators if r.among is not None}
         self._when = {r.code: native(r.when) for r in standard.indicators if r.when is not None}
@@ -131,16 +146,28 @@ class Rules:
         }
 
     def in_group(self, code: str, member: Mapping[str, Any]) -> bool:
-        among = self._among.get(code)
-        return True if among is None else bool(among(member))
+        rule = self.rules[code]
+        if rule.among is None:
+            return True
+        if any(member[name] is None for name in rule.among.facts):
+            return bool(rule.among.python(member))
+        return bool(self._among[code](member))
 
     def member_deprived(self, code: str, member: Mapping[str, Any]) -> bool:
-        return self.in_group(code, member) and bool(self._when[code](member))
+        if not self.in_group(code, member):
+            return False
+        when = self.rules[code].when
+        assert when is not None
+        if any(member[name] is None for name in when.facts):
+            return bool(when.python(member))
+        return bool(self._when[code](member))
 
     def derive_one(
         self, code: str, household: Mapping[str, Any], members: list[dict[str, Any]]
     ) -> bool | None:
-        """`engine.classify.derive_indicator` for one rule (written with plain loops: this is the hot path)."""
+        """`engine.classify.derive_indicator` for one rule (written with plain loops: this is the hot path). Where a
+        fact the rule reads is not recorded (a school level for a child out of school), the rule is evaluated by
+        the engine's own three-valued closures, as the engine does."""
         kind, among_facts, when_facts, above = self._shape[code]
         if kind == "entered":
             return None
@@ -148,7 +175,7 @@ class Rules:
         if kind == "household":
             for name in when_facts:
                 if household[name] is None:
-                    return None
+                    return self._engine(code, household, members)
             return bool(when(household)) if when is not None else None
         if not members:
             return None
@@ -158,16 +185,20 @@ class Rules:
             for member in members:
                 for name in among_facts:
                     if member[name] is None:
-                        return None
+                        return self._engine(code, household, members)
             group = [m for m in members if among(m)]
         if kind == "member_share":
             return len(group) / len(members) > above
         for member in group:
             for name in when_facts:
                 if member[name] is None:
-                    return None
+                    return self._engine(code, household, members)
         assert when is not None
         return any(when(member) for member in group)
+
+    def _engine(self, code: str, household: Mapping[str, Any], members: list[dict[str, Any]]) -> bool | None:
+        """`engine.classify.derive_indicator` with the engine's three-valued closures (the slow, exact path)."""
+        return derive_from_values(self.rules[code], household, members)
 
     def derive(self, household: Mapping[str, Any], members: list[dict[str, Any]]) -> dict[str, bool | None]:
         return {code: self.derive_one(code, household, members) for code in self.codes}
@@ -401,16 +432,23 @@ def _fix_insurance(scene: Scene) -> None:
         scene.set_person(person, "has_health_insurance", True, "Được cấp thẻ bảo hiểm y tế")
 
 
+def _leave_school(scene: Scene, person: PersonPlan, note: str | None = None) -> None:
+    scene.set_person(person, "in_education", False, note)
+    scene.set_person(person, "school_level", None)
+
+
 def _deprive_adult_education(scene: Scene, candidates: list[PersonPlan]) -> None:
     person = _pick(scene, candidates)
-    scene.set_person(person, "in_education", False, "Nghỉ học giữa chừng")
+    _leave_school(scene, person, "Nghỉ học giữa chừng")
     scene.set_person(person, "on_the_job_training_certified", False)
     if scene.mode == INITIAL:
         age = scene.age(person)
         level = "primary" if age < 18 or scene.rng.random() < 0.35 else "lower_secondary"
         scene.set_person(person, "education_level", level)
+        scene.set_person(person, "vocational_level", "none")
     if person.work_status == "not_in_labour_force" and person.able_to_work:
         scene.set_person(person, "work_status", "self_employed")
+        scene.set_person(person, "has_labour_contract", False)
     if not _inadequate(scene, person):
         raise RealizeError("giao_duc_nguoi_lon: thành viên được chọn không thiếu hụt")
 
@@ -422,32 +460,80 @@ def _fix_adult_education(scene: Scene) -> None:
             "giao_duc_nguoi_lon", {**scene._members[person.key], "education_level": "lower_secondary"}
         )
         if scene.mode == INITIAL:
-            level = "lower_secondary" if lower_secondary_suffices else scene.rng.choice(("upper_secondary", "upper_secondary",
-                                                                      "vocational_elementary"))  # fmt: skip
-            scene.set_person(person, "education_level", level)
+            if lower_secondary_suffices:
+                scene.set_person(person, "education_level", "lower_secondary")
+            elif scene.rng.random() < 0.67:
+                scene.set_person(person, "education_level", "upper_secondary")
+            else:
+                # An elementary vocational certificate, beside the general level the person had reached.
+                scene.set_person(person, "vocational_level", "elementary")
         elif age < 18 or scene.rng.random() < 0.15:
+            # Back to school: continuing education (bổ túc) before 18, vocational training after.
+            if age >= 18:
+                level = VOCATIONAL
+            elif person.education_level in {"none", "primary"}:
+                level = LOWER_SECONDARY
+            else:
+                level = UPPER_SECONDARY
             scene.set_person(person, "in_education", True, "Đi học trở lại (học nghề, bổ túc)")
+            scene.set_person(person, "school_level", level)
             scene.set_person(person, "work_status", "not_in_labour_force")
+            scene.set_person(person, "has_labour_contract", False)
         elif person.work_status == "wage_worker" and scene.rng.random() < 0.3:
             scene.set_person(person, "on_the_job_training_certified", True,
-                             "Được người sử dụng lao động xác nhận đào tạo tại nơi làm việc")  # fmt: skip
+                             "Được doanh nghiệp tuyển dụng và chứng nhận đào tạo nghề tại chỗ")  # fmt: skip
         else:
-            scene.set_person(person, "education_level", "vocational_elementary",
+            scene.set_person(person, "vocational_level", "elementary",
                              "Hoàn thành khóa đào tạo nghề sơ cấp (Dự án 4)")  # fmt: skip
 
 
+def _school_age(scene: Scene, person: PersonPlan) -> int:
+    value = school_age_on(person.birth_date, scene.on)
+    assert value is not None
+    return value
+
+
 def _deprive_schooling(scene: Scene, candidates: list[PersonPlan]) -> None:
+    """A child out of school, or, for a child past the first year of school, one a level behind (started late,
+    repeated a year)."""
     person = _pick(scene, candidates, prefer=lambda p: scene.age(p) <= 5 or scene.age(p) >= 12)
-    note = "Trẻ nghỉ học" if scene.mode == UPDATE else None
-    scene.set_person(person, "in_education", False, note)
+    ladder = scene.rules.ladder
+    school_age = _school_age(scene, person)
+    behind = ladder.behind(school_age)
+    # Only near the start of a level: a year repeated at its first year (two years late at most when first met).
+    late = school_age - ladder.last_age(behind) if behind is not None else 99
+    if (
+        behind is not None
+        and person.in_education
+        and late <= (1 if scene.mode == UPDATE else 2)
+        and (scene.rng.random() < 0.3)
+    ):
+        scene.set_person(person, "school_level", behind,
+                         "Học lưu ban, chưa học đúng cấp học theo độ tuổi" if scene.mode == UPDATE else None)  # fmt: skip
+        scene.set_person(person, "education_level", COMPLETED_BEFORE[behind])
+        return
+    _leave_school(scene, person, "Trẻ nghỉ học" if scene.mode == UPDATE else None)
 
 
 def _fix_schooling(scene: Scene) -> None:
+    ladder = scene.rules.ladder
     for person in scene.deprived_members("tre_em_di_hoc"):
-        note = "Trẻ bắt đầu đi học mẫu giáo" if scene.age(person) <= 5 else "Trẻ đi học trở lại"
+        # A child who turned 3 before September starts preschool in the school year of their school age 3.
+        level = ladder.level(max(_school_age(scene, person), ladder.first_age))
+        assert level is not None
+        if person.in_education:
+            note = "Học đúng cấp học theo độ tuổi"
+        elif level == PRESCHOOL:
+            note = "Trẻ bắt đầu đi học mẫu giáo"
+        else:
+            note = "Trẻ đi học trở lại"
         scene.set_person(person, "in_education", True, note)
+        scene.set_person(person, "school_level", level)
+        if person.education_level != COMPLETED_BEFORE[level]:
+            scene.set_person(person, "education_level", COMPLETED_BEFORE[level])
         if person.work_status != "not_in_labour_force":
             scene.set_person(person, "work_status", "not_in_labour_force")
+            scene.set_person(person, "has_labour_contract", False)
 
 
 _MEMBER_DEPRIVE = {
@@ -522,7 +608,10 @@ def _deprive_latrine(scene: Scene) -> None:
 
 
 def _fix_latrine(scene: Scene) -> None:
-    options = ("septic", "semi_septic") if scene.urban else ("semi_septic", "pour_flush", "double_vault")
+    options = (
+        ("septic", "semi_septic") if scene.urban
+        else ("semi_septic", "pour_flush", "pour_flush", "double_vault", "single_vault", "ventilated_pit")
+    )  # fmt: skip
     scene.set_living("Xây nhà tiêu hợp vệ sinh", latrine_type=scene.rng.choice(options))
 
 
@@ -546,6 +635,15 @@ def _fix_devices(scene: Scene) -> None:
         scene.set_living("Mua ti vi", has_tv=True)
 
 
+def _deprive_waste(scene: Scene) -> None:
+    note = "Rác thải sinh hoạt không được thu gom, phải tự đốt, chôn" if scene.living_mode == UPDATE else None
+    scene.set_living(note, waste_collected=False)
+
+
+def _fix_waste(scene: Scene) -> None:
+    scene.set_living("Rác thải sinh hoạt được thu gom, xử lý", waste_collected=True)
+
+
 _HOUSEHOLD_DEPRIVE = {
     "chat_luong_nha_o": _deprive_housing,
     "dien_tich_nha_o": _deprive_floor_area,
@@ -553,6 +651,7 @@ _HOUSEHOLD_DEPRIVE = {
     "nha_tieu_hop_ve_sinh": _deprive_latrine,
     "dich_vu_vien_thong": _deprive_telecom,
     "tai_san_tiep_can_thong_tin": _deprive_devices,
+    "thu_gom_xu_ly_rac": _deprive_waste,
 }
 _FIXES = {
     "viec_lam": _fix_employment,
@@ -566,6 +665,7 @@ _FIXES = {
     "nha_tieu_hop_ve_sinh": _fix_latrine,
     "dich_vu_vien_thong": _fix_telecom,
     "tai_san_tiep_can_thong_tin": _fix_devices,
+    "thu_gom_xu_ly_rac": _fix_waste,
 }
 
 
@@ -581,23 +681,24 @@ WEIGHTS_RURAL_INDIGENOUS = {
     "nha_tieu_hop_ve_sinh": 1.0, "giao_duc_nguoi_lon": 0.75, "dich_vu_vien_thong": 0.7,
     "nguon_nuoc_sinh_hoat": 0.6, "tai_san_tiep_can_thong_tin": 0.5, "chat_luong_nha_o": 0.45,
     "dinh_duong": 0.4, "viec_lam": 0.35, "dien_tich_nha_o": 0.3, "bao_hiem_y_te": 0.2, "tre_em_di_hoc": 0.2,
+    "thu_gom_xu_ly_rac": 0.8,
 }  # fmt: skip
 WEIGHTS_OTHER = {
     "viec_lam": 0.6, "bao_hiem_y_te": 0.5, "nha_tieu_hop_ve_sinh": 0.4, "dien_tich_nha_o": 0.4,
     "dich_vu_vien_thong": 0.4, "chat_luong_nha_o": 0.35, "giao_duc_nguoi_lon": 0.35, "tai_san_tiep_can_thong_tin": 0.3,
-    "nguon_nuoc_sinh_hoat": 0.2, "dinh_duong": 0.2, "tre_em_di_hoc": 0.15,
+    "nguon_nuoc_sinh_hoat": 0.2, "dinh_duong": 0.2, "tre_em_di_hoc": 0.15, "thu_gom_xu_ly_rac": 0.3,
 }  # fmt: skip
 # Between reviews: what a household most easily fixes (with programme support) ...
 WEIGHTS_FIX = {
     "bao_hiem_y_te": 1.0, "tre_em_di_hoc": 0.8, "nha_tieu_hop_ve_sinh": 0.6, "dich_vu_vien_thong": 0.6,
     "viec_lam": 0.5, "tai_san_tiep_can_thong_tin": 0.5, "nguon_nuoc_sinh_hoat": 0.45, "dinh_duong": 0.4,
-    "giao_duc_nguoi_lon": 0.35, "dien_tich_nha_o": 0.15, "chat_luong_nha_o": 0.1,
+    "giao_duc_nguoi_lon": 0.35, "dien_tich_nha_o": 0.15, "chat_luong_nha_o": 0.1, "thu_gom_xu_ly_rac": 0.4,
 }  # fmt: skip
 # ... and what a shock (lost job, illness, storm) most often takes away.
 WEIGHTS_SHOCK = {
     "viec_lam": 0.6, "bao_hiem_y_te": 0.45, "dinh_duong": 0.35, "dich_vu_vien_thong": 0.35, "tre_em_di_hoc": 0.25,
     "tai_san_tiep_can_thong_tin": 0.2, "giao_duc_nguoi_lon": 0.2, "chat_luong_nha_o": 0.15,
-    "nguon_nuoc_sinh_hoat": 0.15, "nha_tieu_hop_ve_sinh": 0.05,
+    "nguon_nuoc_sinh_hoat": 0.15, "nha_tieu_hop_ve_sinh": 0.05, "thu_gom_xu_ly_rac": 0.05,
 }  # fmt: skip
 
 

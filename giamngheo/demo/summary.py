@@ -1,4 +1,5 @@
-"""How the poor list of the demo district changed between two periodic reviews, for the command's summary.
+"""How the poor list of the demo district changed between two periodic reviews, and the end-2026 review of new Xã
+Kông Chro, for the command's summary.
 
 Vocabulary of domain.md §3.6 (thoát nghèo, cận nghèo → nghèo, phát sinh mới, tái nghèo, other changes), counted
 from the engine's classes of each household in the two periodic reviews and, for tái nghèo, in the regular
@@ -9,9 +10,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
+from django.utils import timezone
+
+from giamngheo.areas.models import UnitLevel
+from giamngheo.demo import targets
 from giamngheo.lib.formatting import group_thousands
-from giamngheo.reviews.models import Assessment, PovertyClass, ReviewKind
+from giamngheo.reviews.models import Assessment, PovertyClass, Review, ReviewKind
+from giamngheo.reviews.stats import area_stats, format_vi
 
 POOR = PovertyClass.POOR.value
 NEAR_POOR = PovertyClass.NEAR_POOR.value
@@ -65,3 +72,33 @@ def poor_flows(year: int, commune_ids: set[int]) -> PoorFlows:
         new_households=flows[(None, POOR)],
         end=sum(1 for c in after.values() if c == POOR),
     )
+
+
+def later_review() -> Review | None:
+    """The demo's end-2026 periodic review of new Xã Kông Chro, if the demo recorded it."""
+    target = targets.REVIEW_2026
+    return (
+        Review.objects.filter(
+            kind=ReviewKind.PERIODIC,
+            year=target.year,
+            area__code=targets.COMMUNE_2026,
+            area__level=UnitLevel.COMMUNE,
+        )
+        .select_related("area", "standard")
+        .first()
+    )
+
+
+def later_summary(today: date | None = None) -> str | None:
+    """The figures of the end-2026 review, with its standard and whether it is still open."""
+    review = later_review()
+    if review is None:
+        return None
+    today = today or timezone.localdate()
+    state = "đã chốt" if review.is_closed_on(today) else f"đang mở (hôm nay {today:%d/%m/%Y})"
+    header = (
+        f"Rà soát định kỳ năm {review.year} theo {review.standard.name.lower()} ({review.standard.instrument}), "
+        f"quyết định danh sách năm {review.lists_effective_year}; ngày chốt số liệu "
+        f"{review.reference_date:%d/%m/%Y}, {state}:"
+    )
+    return f"{header}\n{format_vi(area_stats(review.area, year=review.year))}"

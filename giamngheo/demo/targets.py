@@ -20,6 +20,31 @@ Demo choices (not published anywhere; documented here so that the tests can hold
 - Who escapes, falls back or becomes poor is decided by the generator's living-standard model (see
   giamngheo/demo/planner.py); the tests check that every transition of domain.md §3.6 occurs and that escapes
   dominate.
+
+The end-2026 review (demo choices, not published figures: nothing has been published for it):
+- The demo's history goes on after 2023 in one of today's communes, new Xã Kông Chro (23824, from 01/07/2025: the
+  former TT Kông Chro, Yang Trung and Yang Nam; domain.md §7.3): its registry moves forward through 2024-2026
+  (households split off and close, births, deaths, people leaving, a new school year each September, the social
+  allowance at 80) and it holds the periodic review of year 2026 (cut-off date 14/12/2026), the first under NĐ
+  351/2025/NĐ-CP, which decides the 2027 lists: income lines 2,200,000 rural / 2,800,000 urban, 12 indicators
+  (the information-devices indicator removed, waste collection added), no middle-living-standard line yet.
+- REVIEW_2026 gives its figures. Households: the commune's households at end-2023 (3,953 in the default plan)
+  plus those that split off in 2024-2026, minus CLOSURES_2024_2026; the generator splits off as many as that
+  takes (128 in the default plan, about 1 % a year, all before the 2025 reform: see SPLITS_BEFORE).
+- Incomes are carried forward, not drawn again: each household's income per person at its last assessment (its
+  parents' household's, for one that split off since) grows by INCOME_GROWTH_2024_2026 a year (nominal) and by
+  the household's own change over the three years (the generator's living-standard model: a job found or lost, a
+  harvest lost, programme support). NĐ 351's lines are 40-47 % above NĐ 07's while incomes grow by about 26 %,
+  so households that had escaped poverty fall back under the line.
+- Poor and near-poor: chosen with that income model in view. In the default plan a third of the commune's
+  households are at or below the new lines once incomes are carried forward (1,355 = 33.62 %, against 25.68 %
+  poor and near-poor at end-2023 under NĐ 07: 15.94 % poor, 9.74 % near-poor), and a little under half of those
+  are deprived on three of the 12 indicators or more (waste collection is the most common deprivation, in the
+  Bahnar villages above all), so the poverty rate stays near its end-2023 level (15.38 %) while the near-poor
+  rate nearly doubles. The generator takes the households in order of carried-forward income relative to their
+  line; any whose income lies on the wrong side of the line for the targets is moved just across it (none in the
+  default plan; the plan counts them and the tests hold them under 5 % of the households). The most deprived of
+  those under the line are the poor ones.
 """
 
 from __future__ import annotations
@@ -91,14 +116,44 @@ REFORM_CHECK = (
 )  # new Xã Kông Chro <- TT Kông Chro, Yang Trung, Yang Nam
 
 
+# The end-2026 periodic review, in new Xã Kông Chro only (demo choices; see the module's docstring).
+STANDARD_2026 = "ND351-2025"
+COMMUNE_2026 = "23824"  # new Xã Kông Chro (valid from 01/07/2025)
+LEGACY_COMMUNES_2026 = ("23824", "23845", "23854")  # its former communes: TT Kông Chro, Yang Trung, Yang Nam
+REVIEW_2026 = ReviewTarget(
+    year=2026,
+    reference_date=date(2026, 12, 14),
+    lists_effective_year=2027,
+    households=4_030,
+    poor=620,
+    poor_rate=Decimal("15.38"),
+    near_poor=735,  # 18.24 %; poor and near-poor together 33.62 %
+    middle=0,  # NĐ 351/2025 has no middle-living-standard line yet
+)
+INCOME_GROWTH_2024_2026 = Decimal("0.08")  # a year, nominal
+CLOSURES_2024_2026 = {"moved_away": 30, "merged": 9, "died_out": 12}
+# Households split off only before the 2025 reform (in 2024 and early 2025): a demo choice that keeps every planned
+# household in the commune it was planned in. (`registry.household_split` registers a household split off after
+# the reform in the commune holding its village that day: tests/registry/test_memberships.py.)
+SPLITS_BEFORE = date(2025, 7, 1)
+# The survey weeks of the end-2026 review (the review runs from 1 September to 14 December; QĐ 24/2021 Art. 3).
+# Nothing is recorded after the day the demo is built: built before 1 October 2026 it stops at 2023; built later,
+# every household is surveyed between 1 October and that day (27 November at the latest). Up to the cut-off date,
+# 14/12/2026, the round is open and recorded as a commune officer records it; after it, the round is closed and its
+# records are imported as those of a past round.
+SURVEY_2026 = (date(2026, 10, 1), date(2026, 11, 27))
+
+
 def check_consistency() -> None:
     """The targets agree with each other (run by the tests and before every generation)."""
     from giamngheo.lib.formatting import percent
 
-    for target in (REVIEW_2022, REVIEW_2023):
+    for target in (REVIEW_2022, REVIEW_2023, REVIEW_2026):
         assert percent(target.poor, target.households) == target.poor_rate, target
         assert target.poor + target.near_poor + target.middle <= target.households, target
     assert REVIEW_2023.poor - REVIEW_2022.poor == CHANGE_POOR_HOUSEHOLDS
     assert REVIEW_2023.poor_rate - REVIEW_2022.poor_rate == CHANGE_POOR_RATE_POINTS
     net = SPLITS_2023 + MOVE_INS_2023 - sum(CLOSURES_2023.values())
     assert REVIEW_2022.households + net == REVIEW_2023.households
+    assert REVIEW_2026.lists_effective_year == REVIEW_2026.year + 1 and REVIEW_2026.middle == 0
+    assert set(REFORM_CHECK[1]) == set(LEGACY_COMMUNES_2026) and REFORM_CHECK[0] == COMMUNE_2026

@@ -33,7 +33,6 @@ import polars as pl
 
 from giamngheo.engine.facts import (
     HOUSEHOLD_FACT_TYPES,
-    MEMBER_FACT_DEFAULTS,
     MEMBER_FACT_TYPES,
     AreaType,
     PovertyClass,
@@ -42,6 +41,7 @@ from giamngheo.engine.standard import Standard
 
 RESULT_COLUMNS = (
     "poverty_class",
+    "possible_class",
     "deprivation_count",
     "deprivation_mask",
     "derived_mask",
@@ -51,12 +51,6 @@ RESULT_COLUMNS = (
 )
 MEMBER_RULE_KINDS = frozenset({"any_member", "member_share"})
 MASK_TYPE: pl.DataType = pl.Int64()  # the type of every mask column in the output
-
-
-def _all_recorded(names: frozenset[str]) -> pl.Expr:
-    if not names:
-        return pl.lit(True)
-    return pl.all_horizontal([pl.col(name).is_not_null() for name in sorted(names)])
 
 
 def _bit(bit: int, condition: pl.Expr, dtype: pl.DataType = MASK_TYPE) -> pl.Expr:
@@ -105,81 +99,94 @@ class _Plan:
     frame. Polars expressions are immutable, so a plan is safe to share between threads."""
 
     member_facts: frozenset[str]
-    member_columns: tuple[pl.Expr, ...]  # per member: _blocked, _hit, _share_<code>
-    member_aggregates: tuple[pl.Expr, ...]  # per household: _n, _blocked, _hit, _share_<code>
+    member_columns: tuple[pl.Expr, ...]  # per member: _unknown, _hit, _in_<code>, _maybe_<code>
+    member_aggregates: tuple[pl.Expr, ...]  # per household: _n, _unknown, _hit, _in_<code>, _maybe_<code>
     member_derivable: pl.Expr | None
     member_derived: pl.Expr | None
     household_facts: frozenset[str]
     household_terms: tuple[_HouseholdTerm, ...]
     poverty_class: pl.Expr
+    possible_class: pl.Expr
 
 
 def _build_plan(standard: Standard) -> _Plan:
     member_rules = [r for r in standard.indicators if r.kind in MEMBER_RULE_KINDS]
     narrow = _mask_type(standard)
-    blocked: list[pl.Expr] = []
+    unknown: list[pl.Expr] = []
     hit: list[pl.Expr] = []
     shares: list[pl.Expr] = []
-    share_bits: list[pl.Expr] = []
+    share_aggregates: list[pl.Expr] = []
+    share_derivable: list[pl.Expr] = []
+    share_derived: list[pl.Expr] = []
     for rule in member_rules:
         bit = 1 << standard.bit(rule.code)
-        among_ok = _all_recorded(rule.among.facts) if rule.among is not None else pl.lit(True)
-        in_group = rule.among.to_polars().fill_null(False) if rule.among is not None else pl.lit(True)
+        in_group = rule.among.to_polars() if rule.among is not None else pl.lit(True)
         if rule.kind == "member_share":
             assert rule.above is not None
-            blocked.append(_bit(bit, among_ok.not_(), narrow))
-            shares.append(in_group.cast(pl.UInt32).alias(f"_share_{rule.code}"))
-            share = pl.col(f"_share_{rule.code}").cast(pl.Float64) / pl.col("_n").cast(pl.Float64)
-            share_bits.append(_bit(bit, share > rule.above))
+            # Members surely in the group, and those whose membership is unknown.
+            shares.append(in_group.fill_null(False).cast(pl.UInt32).alias(f"_in_{rule.code}"))
+            shares.append(in_group.is_null().cast(pl.UInt32).alias(f"_maybe_{rule.code}"))
+            share_aggregates += [pl.col(f"_in_{rule.code}").sum(), pl.col(f"_maybe_{rule.code}").sum()]
+            n = pl.col("_n").cast(pl.Float64)
+            low = pl.col(f"_in_{rule.code}").cast(pl.Float64) / n
+            high = (pl.col(f"_in_{rule.code}") + pl.col(f"_maybe_{rule.code}")).cast(pl.Float64) / n
+            above = low > rule.above
+            share_derivable.append(_bit(bit, above | (high <= rule.above)))
+            share_derived.append(_bit(bit, above))
         else:
             assert rule.when is not None
-            when_ok = _all_recorded(rule.when.facts)
-            blocked.append(_bit(bit, among_ok.not_() | (in_group & when_ok.not_()), narrow))
-            hit.append(_bit(bit, in_group & rule.when.to_polars().fill_null(False), narrow))
+            # Kleene "among and when" per member; a household is deprived when it is true for some member,
+            # not deprived when it is false for every member, undecided otherwise.
+            value = in_group & rule.when.to_polars()
+            hit.append(_bit(bit, value, narrow))
+            unknown.append(_bit(bit, value.is_null(), narrow))
     member_derivable = member_derived = None
     if member_rules:
-        rule_mask = sum(1 << standard.bit(r.code) for r in member_rules)
+        any_member_mask = sum(1 << standard.bit(r.code) for r in member_rules if r.kind == "any_member")
+        hits = pl.col("_hit").cast(pl.Int64).fill_null(0)
+        undecided = pl.col("_unknown").cast(pl.Int64).fill_null(0) & ~hits
         member_derivable = (
             pl.when(pl.col("_n").is_not_null())
             .then(
-                pl.lit(rule_mask, dtype=pl.Int64)
-                ^ (pl.col("_blocked").cast(pl.Int64).fill_null(0) & rule_mask)
+                (pl.lit(any_member_mask, dtype=pl.Int64) ^ (undecided & any_member_mask))
+                | _sum(share_derivable)
             )
             .otherwise(pl.lit(0, dtype=pl.Int64))
         )
-        member_derived = (pl.col("_hit").cast(pl.Int64).fill_null(0) | _sum(share_bits)) & member_derivable
+        member_derived = (hits | _sum(share_derived)) & member_derivable
 
     household_terms = []
     for rule in standard.indicators:
         if rule.kind == "household":
             assert rule.when is not None
             bit = 1 << standard.bit(rule.code)
-            recorded = _all_recorded(rule.facts)
+            value = rule.when.to_polars()
             household_terms.append(
                 _HouseholdTerm(
                     facts=rule.facts,
-                    derivable=_bit(bit, recorded),
-                    derived=_bit(bit, recorded & rule.when.to_polars()),
+                    derivable=_bit(bit, value.is_not_null()),
+                    derived=_bit(bit, value),
                 )
             )
     return _Plan(
         member_facts=frozenset().union(*(r.facts for r in member_rules)),
         member_columns=(
-            _sum(blocked, narrow).alias("_blocked"),
+            _sum(unknown, narrow).alias("_unknown"),
             _sum(hit, narrow).alias("_hit"),
             *shares,
         ),
         member_aggregates=(
             pl.len().alias("_n"),
-            pl.col("_blocked").bitwise_or(),
+            pl.col("_unknown").bitwise_or(),
             pl.col("_hit").bitwise_or(),
-            *[pl.col(f"_share_{r.code}").sum() for r in member_rules if r.kind == "member_share"],
+            *share_aggregates,
         ),
         member_derivable=member_derivable,
         member_derived=member_derived,
         household_facts=frozenset().union(*(t.facts for t in household_terms)) - {"member_count"},
         household_terms=tuple(household_terms),
         poverty_class=classify_income_expr(standard),
+        possible_class=classify_income_expr(standard, count_column="_possible_count"),
     )
 
 
@@ -196,12 +203,11 @@ def _plan(standard: Standard) -> _Plan:
 
 
 def _member_masks(plan: _Plan, members: pl.DataFrame, key_type: pl.DataType) -> pl.LazyFrame:
-    """Per household: `_n` members, `_blocked` (member rules not derivable), `_hit` (any_member rules that hold)
-    and `_share_<code>` (members in the group of a member_share rule)."""
+    """Per household: `_n` members, `_hit` (any_member rules that hold for some member), `_unknown` (any_member
+    rules unknown for some member) and, per member_share rule, `_in_<code>` / `_maybe_<code>` (members surely /
+    perhaps in its group)."""
     missing = sorted(plan.member_facts - set(members.columns))
-    fill = [
-        pl.lit(MEMBER_FACT_DEFAULTS.get(name), dtype=MEMBER_FACT_TYPES[name]).alias(name) for name in missing
-    ]
+    fill = [pl.lit(None, dtype=MEMBER_FACT_TYPES[name]).alias(name) for name in missing]  # not recorded
     lazy = members.lazy().with_columns(_normalise(members, MEMBER_FACT_TYPES, plan.member_facts) + fill)
     per_member = lazy.select(pl.col("household_id").cast(key_type), *plan.member_columns)
     return per_member.group_by("household_id").agg(*plan.member_aggregates)
@@ -251,10 +257,16 @@ def classify_frame(
         if plan.member_derivable is not None and plan.member_derived is not None:
             derivable_parts.append(plan.member_derivable)
             derived_parts.append(plan.member_derived)
+    absent_facts = sorted(plan.household_facts - available)
+    if absent_facts:  # not recorded for any household: null columns, so the rules see them as unknown
+        lazy = lazy.with_columns(
+            [pl.lit(None, dtype=HOUSEHOLD_FACT_TYPES[name]).alias(name) for name in absent_facts]
+        )
+    if "member_count" not in available:
+        lazy = lazy.with_columns(pl.lit(None, dtype=pl.Int32).alias("member_count"))
     for term in plan.household_terms:
-        if term.facts <= available:  # else a fact is absent from the frame: not derivable for any household
-            derivable_parts.append(term.derivable)
-            derived_parts.append(term.derived)
+        derivable_parts.append(term.derivable)
+        derived_parts.append(term.derived)
 
     mask = standard.mask
     lazy = lazy.with_columns(
@@ -273,7 +285,13 @@ def classify_frame(
     lazy = lazy.with_columns(
         pl.col("deprivation_mask").bitwise_count_ones().cast(pl.Int32).alias("deprivation_count")
     )
-    lazy = lazy.with_columns(plan.poverty_class.alias("poverty_class"))
+    lazy = lazy.with_columns(
+        plan.poverty_class.alias("poverty_class"),
+        (pl.col("deprivation_count") + pl.col("missing_mask").bitwise_count_ones().cast(pl.Int32)).alias(
+            "_possible_count"
+        ),
+    )
+    lazy = lazy.with_columns(plan.possible_class.alias("possible_class"))
     results = lazy.select(RESULT_COLUMNS).collect()
     kept = households.drop([c for c in RESULT_COLUMNS if c in households.columns])
     return pl.concat([kept, results], how="horizontal")
@@ -299,11 +317,11 @@ def _line(standard: Standard, attribute: str) -> pl.Expr:
     )
 
 
-def classify_income_expr(standard: Standard) -> pl.Expr:
+def classify_income_expr(standard: Standard, *, count_column: str = "deprivation_count") -> pl.Expr:
     """The income rule of `classify.classify_income`, over columns income_per_capita, area_type, is_agri (optional)
-    and deprivation_count; null where the income or the area type is missing or unknown."""
+    and `count_column` (the deprivation count); null where the income or the area type is missing or unknown."""
     income = pl.col("income_per_capita")
-    count = pl.col("deprivation_count")
+    count = pl.col(count_column)
     poverty_line = _line(standard, "poverty_line")
     poor_or_near = (
         pl.when(count >= standard.cutoff)

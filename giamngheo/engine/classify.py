@@ -1,4 +1,4 @@
-"""Classify one household under a standard, with the reasons, in Vietnamese.
+"""Classify one household under a standard, with the reasons, in Vietnamese or English.
 
 This is the explainable path: it derives each indicator from the household's recorded facts, falls back to the
 reviewer's entered flag where the facts are not recorded, reports where the two disagree, counts the standard's
@@ -14,13 +14,13 @@ living standard; everyone else is not poor.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from giamngheo.engine.facts import CLASS_LABELS_VI, AreaType, HouseholdFacts, PovertyClass
+from giamngheo.engine.explain import explain
+from giamngheo.engine.facts import AreaType, HouseholdFacts, PovertyClass
 from giamngheo.engine.standard import IndicatorRule, Standard
-from giamngheo.lib.formatting import format_vnd
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class IndicatorOutcome:
     describe_vi: str
     entered: bool | None  # as the reviewer entered it; None = not entered
     derived: bool | None  # from recorded facts; None = a fact is not recorded, or the rule has no derivation
-    deprived: bool  # the value counted: the derived value when there is one, else the entered flag
+    deprived: bool  # counted as deprived: the derived value when there is one, else the entered flag
 
     @property
     def conflict(self) -> bool:
@@ -38,6 +38,8 @@ class IndicatorOutcome:
 
     @property
     def missing(self) -> bool:
+        """Undecided: neither the recorded facts nor the reviewer's flag say; not counted, and the result says
+        whether the class could change because of it (`Classification.possible_class`)."""
         return self.entered is None and self.derived is None
 
 
@@ -59,6 +61,9 @@ class Classification:
     conflict_mask: int
     missing_mask: int
     explanation: str
+    # The class if every undecided indicator turned out deprived; the same as `poverty_class` when the undecided
+    # indicators cannot change it.
+    possible_class: PovertyClass | None = None
 
     @property
     def counted(self) -> tuple[str, ...]:
@@ -68,41 +73,71 @@ class Classification:
     def conflicts(self) -> tuple[IndicatorOutcome, ...]:
         return tuple(o for o in self.outcomes if o.conflict)
 
+    @property
+    def undecided(self) -> tuple[IndicatorOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.missing)
+
+    @property
+    def settled(self) -> bool:
+        """Whether the class stands whatever the undecided indicators turn out to be."""
+        return self.possible_class in {None, self.poverty_class}
+
 
 def derive_indicator(rule: IndicatorRule, facts: HouseholdFacts) -> bool | None:
-    """The deprivation derived from recorded facts, or None when a fact the rule needs is not recorded.
+    """The deprivation the recorded facts decide (True or False), or None when they do not decide it.
 
+    Rules are evaluated with three-valued logic (`engine.expr`): an unrecorded fact is unknown, never silently
+    "deprived" or "not deprived".
     household: `when` over the household's facts (member_count = number of members, None when there are none).
-    any_member: None without members, or when a member lacks a fact of `among`, or a member in the group lacks a
-    fact of `when`; otherwise whether some member in the group satisfies `when`.
-    member_share: None without members or when a member lacks a fact of `among`; otherwise whether the share of
-    members in `among` is strictly above `above`.
+    any_member: whether some member is in `among` and satisfies `when` (Kleene "or" over the members of
+    "among and when"); None without members.
+    member_share: whether the share of members in `among` is strictly above `above`: decided when it is so (or
+    not) whichever way the members whose membership of `among` is unknown turn out; None without members.
     """
+    if rule.kind == "entered":
+        return None
+    household = facts.household_dict() if rule.kind == "household" else {}
+    members = [m.as_dict() for m in facts.members] if rule.kind in {"any_member", "member_share"} else []
+    return derive_from_values(rule, household, members)
+
+
+def derive_from_values(
+    rule: IndicatorRule, household: Mapping[str, Any], members: Sequence[Mapping[str, Any]]
+) -> bool | None:
+    """`derive_indicator` over facts given as values by name (`HouseholdFacts.household_dict`,
+    `MemberFacts.as_dict`): for callers that hold many households as plain dictionaries."""
     if rule.kind == "entered":
         return None
     if rule.kind == "household":
         assert rule.when is not None
-        household = facts.household_dict()
-        if any(household[name] is None for name in rule.when.facts):
-            return None
-        return bool(rule.when.python(household))
-    members: list[Mapping[str, Any]] = [m.as_dict() for m in facts.members]
+        value = rule.when.python(household)
+        return None if value is None else bool(value)
     if not members:
         return None
-    group = members
-    if rule.among is not None:
-        if any(m[name] is None for m in members for name in rule.among.facts):
-            return None
-        among = rule.among.python
-        group = [m for m in members if among(m)]
+    among = rule.among.python if rule.among is not None else None
     if rule.kind == "member_share":
-        assert rule.above is not None
-        return len(group) / len(members) > rule.above
-    assert rule.when is not None
-    if any(m[name] is None for m in group for name in rule.when.facts):
+        assert rule.above is not None and among is not None
+        flags = [among(m) for m in members]
+        low = sum(1 for flag in flags if flag)
+        high = low + sum(1 for flag in flags if flag is None)
+        if low / len(members) > rule.above:
+            return True
+        if high / len(members) <= rule.above:
+            return False
         return None
+    assert rule.when is not None
     when = rule.when.python
-    return any(bool(when(m)) for m in group)
+    unknown = False
+    for member in members:
+        in_group = among(member) if among is not None else True
+        if in_group is False:
+            continue
+        holds = when(member)
+        if in_group and holds:
+            return True
+        if holds is None or (in_group is None and holds is not False):
+            unknown = True
+    return None if unknown else False
 
 
 def classify_income(
@@ -121,41 +156,93 @@ def classify_income(
     return PovertyClass.NOT_POOR
 
 
-def classify_household(standard: Standard, facts: HouseholdFacts) -> Classification:
+def classify_household(
+    standard: Standard,
+    facts: HouseholdFacts,
+    *,
+    language: str = "vi",
+    value_labels: Mapping[str, Mapping[str, str]] | None = None,
+) -> Classification:
     outcomes: list[IndicatorOutcome] = []
-    masks = {"deprived": 0, "derived": 0, "derivable": 0, "conflict": 0, "missing": 0}
     for rule in standard.indicators:
         raw_entered = facts.entered.get(rule.code)
         entered = None if raw_entered is None else bool(raw_entered)
-        derived = derive_indicator(rule, facts)
-        deprived = derived if derived is not None else bool(entered)
-        outcome = IndicatorOutcome(
-            code=rule.code,
-            name_vi=standard.catalogue[rule.code].name_vi,
-            describe_vi=rule.describe_vi,
-            entered=entered,
-            derived=derived,
-            deprived=deprived,
+        value = derive_indicator(rule, facts)
+        outcomes.append(
+            IndicatorOutcome(
+                code=rule.code,
+                name_vi=standard.catalogue[rule.code].name_vi,
+                describe_vi=rule.describe_vi,
+                entered=entered,
+                derived=value,
+                deprived=value if value is not None else bool(entered),
+            )
         )
-        outcomes.append(outcome)
-        bit = 1 << standard.bit(rule.code)
-        masks["deprived"] |= bit if deprived else 0
-        masks["derived"] |= bit if derived else 0
-        masks["derivable"] |= bit if derived is not None else 0
+    masks = {"deprived": 0, "derived": 0, "derivable": 0, "conflict": 0, "missing": 0}
+    for outcome in outcomes:
+        bit = 1 << standard.bit(outcome.code)
+        masks["deprived"] |= bit if outcome.deprived else 0
+        masks["derived"] |= bit if outcome.derived else 0
+        masks["derivable"] |= bit if outcome.derived is not None else 0
         masks["conflict"] |= bit if outcome.conflict else 0
         masks["missing"] |= bit if outcome.missing else 0
-    count = sum(1 for o in outcomes if o.deprived)
-    poverty_class = classify_income(
+    return classification_from_masks(
         standard,
-        income=facts.income_per_capita,
-        area_type=facts.area_type,
-        is_agri=facts.is_agri,
-        deprivation_count=count,
+        facts,
+        deprived=masks["deprived"],
+        derived=masks["derived"],
+        derivable=masks["derivable"],
+        conflict=masks["conflict"],
+        missing=masks["missing"],
+        language=language,
+        value_labels=value_labels,
     )
+
+
+def classification_from_masks(
+    standard: Standard,
+    facts: HouseholdFacts,
+    *,
+    deprived: int,
+    derived: int,
+    derivable: int,
+    conflict: int,
+    missing: int,
+    language: str = "vi",
+    value_labels: Mapping[str, Mapping[str, str]] | None = None,
+) -> Classification:
+    """The `Classification` that masks computed for `facts` stand for (from `classify_household`, the batch engine
+    or a stored assessment), with its classes and its explanation in `language`."""
+    outcomes = []
+    for rule in standard.indicators:
+        bit = 1 << standard.bit(rule.code)
+        raw_entered = facts.entered.get(rule.code)
+        outcomes.append(
+            IndicatorOutcome(
+                code=rule.code,
+                name_vi=standard.catalogue[rule.code].name_vi,
+                describe_vi=rule.describe_vi,
+                entered=None if raw_entered is None else bool(raw_entered),
+                derived=bool(derived & bit) if derivable & bit else None,
+                deprived=bool(deprived & bit),
+            )
+        )
+    count = sum(1 for o in outcomes if o.deprived)
+    undecided = sum(1 for o in outcomes if o.missing)
+
+    def income_class(deprivations: int) -> PovertyClass:
+        return classify_income(
+            standard,
+            income=facts.income_per_capita,
+            area_type=facts.area_type,
+            is_agri=facts.is_agri,
+            deprivation_count=deprivations,
+        )
+
     lines = standard.income[AreaType(facts.area_type)]
     result = Classification(
         standard_id=standard.id,
-        poverty_class=poverty_class,
+        poverty_class=income_class(count),
         income_per_capita=facts.income_per_capita,
         poverty_line=lines.poverty_line,
         lower_line=lines.lower_line,
@@ -164,53 +251,13 @@ def classify_household(standard: Standard, facts: HouseholdFacts) -> Classificat
         indicator_total=len(standard.indicators),
         cutoff=standard.cutoff,
         outcomes=tuple(outcomes),
-        deprivation_mask=masks["deprived"],
-        derived_mask=masks["derived"],
-        derivable_mask=masks["derivable"],
-        conflict_mask=masks["conflict"],
-        missing_mask=masks["missing"],
+        deprivation_mask=deprived,
+        derived_mask=derived & derivable,
+        derivable_mask=derivable,
+        conflict_mask=conflict,
+        missing_mask=missing,
         explanation="",
+        possible_class=income_class(count + undecided),
     )
-    return replace(result, explanation=explain(result, standard, facts))
-
-
-def explain(result: Classification, standard: Standard, facts: HouseholdFacts) -> str:
-    """One paragraph a commune officer can read aloud at the village meeting."""
-    area = standard.area_label(facts.area_type)
-    income = format_vnd(result.income_per_capita)
-    parts: list[str] = []
-    if result.lower_line is not None and result.income_per_capita <= result.lower_line:
-        parts.append(f"thu nhập {income} ≤ chuẩn {format_vnd(result.lower_line)} ({area}, mức thấp)")
-    elif result.income_per_capita <= result.poverty_line:
-        parts.append(f"thu nhập {income} ≤ chuẩn {format_vnd(result.poverty_line)} ({area})")
-    else:
-        parts.append(f"thu nhập {income} > chuẩn {format_vnd(result.poverty_line)} ({area})")
-        if result.poverty_class is PovertyClass.MIDDLE and result.middle_line is not None:
-            parts.append(
-                f"≤ mức sống trung bình {format_vnd(result.middle_line)}, hộ làm nông, lâm, ngư, diêm nghiệp"
-            )
-    counted = [o.name_vi.lower() for o in result.outcomes if o.deprived]
-    deprivations = f"thiếu hụt {result.deprivation_count}/{result.indicator_total}"
-    if counted:
-        deprivations += ": " + ", ".join(counted)
-    parts.append(deprivations)
-    text = "; ".join(parts) + f" → {CLASS_LABELS_VI[result.poverty_class]} (chuẩn {standard.id})"
-    if result.income_per_capita <= result.poverty_line and not (
-        result.lower_line is not None and result.income_per_capita <= result.lower_line
-    ):
-        needed = "đủ" if result.deprivation_count >= result.cutoff else "chưa đủ"
-        text += f"; {needed} {result.cutoff} chỉ số thiếu hụt để là hộ nghèo"
-    notes = []
-    for outcome in result.outcomes:
-        if outcome.conflict:
-            entered = "có" if outcome.entered else "không"
-            derived = "có" if outcome.derived else "không"
-            notes.append(
-                f"⚠ {outcome.name_vi}: phiếu ghi thiếu hụt «{entered}», dữ liệu hộ cho thấy «{derived}»"
-                " (tính theo dữ liệu)"
-            )
-        elif outcome.missing:
-            notes.append(f"? {outcome.name_vi}: chưa có dữ liệu, tính là không thiếu hụt")
-    if notes:
-        text += ". " + ". ".join(notes)
-    return text + "."
+    text = explain(result, standard, facts, language=language, value_labels=value_labels)
+    return replace(result, explanation=text)

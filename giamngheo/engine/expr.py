@@ -11,9 +11,15 @@ which counts how many of its boolean arguments are true. Anything else (attribut
 calls other than ``count``) is rejected when the standard is loaded, and so is an ill-typed expression (``not age``,
 ``age + "x"``, ``x in "abc"``): Python and Polars give such expressions different meanings, so they are refused.
 
-Expressions are evaluated only when every fact they reference is recorded (not null), so no three-valued logic is
-needed. The two corners where Python and Polars arithmetic differ are pinned to the Polars (IEEE) meaning on the
-Python side: ``x / 0`` is ±inf or NaN instead of an exception, and NaN compares equal to NaN and above every number.
+A fact that is not recorded is unknown (None in Python, null in Polars), and expressions are evaluated with
+three-valued (Kleene) logic on both sides, never guessing: ``True or unknown`` is True, ``False and unknown`` is
+False, ``not unknown``, a comparison or arithmetic with an unknown operand, and ``x in [...]`` with x unknown are
+unknown. So a rule is decided whenever the recorded facts decide it, and unknown otherwise. ``count(...)``
+compared with a number is decided when every possible number of true conditions gives the same answer (two
+walls of bamboo and an unknown roof is "at least 2 of 3" already); ``count`` anywhere else is unknown when one
+of its conditions is. The two corners where Python and Polars arithmetic differ are pinned to the Polars (IEEE)
+meaning on the Python side: ``x / 0`` is ±inf or NaN instead of an exception, and NaN compares equal to NaN and
+above every number.
 """
 
 from __future__ import annotations
@@ -105,7 +111,8 @@ def parse(
     "string"); facts missing from it are not type-checked.
     """
     try:
-        module = ast.parse(source.strip(), mode="eval")
+        # Parenthesised, so that a rule may span several lines of its data file.
+        module = ast.parse(f"(\n{source.strip()}\n)", mode="eval")
     except SyntaxError as exc:
         raise RuleSyntaxError(f"không đọc được biểu thức «{source.strip()}»: {exc.msg}") from exc
     checker = _Checker(source.strip(), known_facts, params, fact_kinds or {})
@@ -313,17 +320,73 @@ def _param(name: str, params: Mapping[str, Any]) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
+def _and(values: Any) -> bool | None:
+    unknown = False
+    for value in values:
+        if value is None:
+            unknown = True
+        elif not value:
+            return False
+    return None if unknown else True
+
+
+def _or(values: Any) -> bool | None:
+    unknown = False
+    for value in values:
+        if value is None:
+            unknown = True
+        elif value:
+            return True
+    return None if unknown else False
+
+
+# For `count(...) OP k` with between `low` and `high` true conditions: (always true, always false).
+_COUNT_BOUNDS: dict[type[ast.cmpop], Callable[[Any, Any, Any], tuple[bool, bool]]] = {
+    ast.GtE: lambda low, high, k: (low >= k, high < k),
+    ast.Gt: lambda low, high, k: (low > k, high <= k),
+    ast.LtE: lambda low, high, k: (high <= k, low > k),
+    ast.Lt: lambda low, high, k: (high < k, low >= k),
+    ast.Eq: lambda low, high, k: (low == high == k, k < low or k > high),
+    ast.NotEq: lambda low, high, k: (k < low or k > high, low == high == k),
+}
+
+
+def _is_count_comparison(node: ast.Compare) -> bool:
+    return (
+        isinstance(node.left, ast.Call)
+        and len(node.ops) == 1
+        and type(node.ops[0]) in _COUNT_BOUNDS
+        and not isinstance(node.comparators[0], ast.Call)
+    )
+
+
 def _compile_py(node: ast.expr, params: Mapping[str, Any]) -> PyFn:
     if isinstance(node, ast.BoolOp):
         parts = [_compile_py(v, params) for v in node.values]
-        if isinstance(node.op, ast.And):
-            return lambda f: all(p(f) for p in parts)
-        return lambda f: any(p(f) for p in parts)
+        combine = _and if isinstance(node.op, ast.And) else _or
+        return lambda f: combine(p(f) for p in parts)
     if isinstance(node, ast.UnaryOp):
         inner = _compile_py(node.operand, params)
         if isinstance(node.op, ast.Not):
-            return lambda f: not inner(f)
-        return lambda f: -inner(f)
+            return lambda f: None if (value := inner(f)) is None else not value
+        return lambda f: None if (value := inner(f)) is None else -value
+    if isinstance(node, ast.Compare) and _is_count_comparison(node):
+        assert isinstance(node.left, ast.Call)
+        conditions = [_compile_py(a, params) for a in node.left.args]
+        bound = _COUNT_BOUNDS[type(node.ops[0])]
+        limit = _compile_py(node.comparators[0], params)
+
+        def count_compare(f: Mapping[str, Any]) -> bool | None:
+            k = limit(f)
+            if k is None or _is_nan(k):
+                return None
+            values = [c(f) for c in conditions]
+            low = sum(1 for v in values if v)
+            high = low + sum(1 for v in values if v is None)
+            always, never = bound(low, high, k)
+            return True if always else False if never else None
+
+        return count_compare
     if isinstance(node, ast.Compare):
         left = _compile_py(node.left, params)
         pairs = [
@@ -331,23 +394,33 @@ def _compile_py(node: ast.expr, params: Mapping[str, Any]) -> PyFn:
             for op, c in zip(node.ops, node.comparators, strict=True)
         ]
 
-        def compare(f: Mapping[str, Any]) -> bool:
+        def compare(f: Mapping[str, Any]) -> bool | None:
             current = left(f)
+            terms = []
             for fn, right in pairs:
                 value = right(f)
-                if not fn(current, value):
-                    return False
+                terms.append(None if current is None or value is None else fn(current, value))
                 current = value
-            return True
+            return _and(terms)
 
         return compare
     if isinstance(node, ast.BinOp):
         lhs, rhs = _compile_py(node.left, params), _compile_py(node.right, params)
         fn = _ARITH_PY[type(node.op)]
-        return lambda f: fn(lhs(f), rhs(f))
+
+        def arithmetic(f: Mapping[str, Any]) -> Any:
+            a, b = lhs(f), rhs(f)
+            return None if a is None or b is None else fn(a, b)
+
+        return arithmetic
     if isinstance(node, ast.Call):
         args = [_compile_py(a, params) for a in node.args]
-        return lambda f: sum(1 for a in args if a(f))
+
+        def count(f: Mapping[str, Any]) -> int | None:
+            values = [a(f) for a in args]
+            return None if any(v is None for v in values) else sum(1 for v in values if v)
+
+        return count
     if isinstance(node, ast.Name):
         name = node.id
         if name in params:
@@ -377,7 +450,36 @@ def _literal(node: ast.expr, params: Mapping[str, Any]) -> Any:
     return None
 
 
+def _count_bounds_pl(node: ast.Call, params: Mapping[str, Any]) -> tuple[pl.Expr, pl.Expr]:
+    """(number of conditions that are true, that number plus the unknown ones) per row."""
+    terms = [_compile_pl(a, params) for a in node.args]
+    low = pl.sum_horizontal([t.fill_null(False).cast(pl.Int32) for t in terms])
+    unknown = pl.sum_horizontal([t.is_null().cast(pl.Int32) for t in terms])
+    return low, low + unknown
+
+
 def _compile_pl(node: ast.expr, params: Mapping[str, Any]) -> pl.Expr:
+    if isinstance(node, ast.Compare) and _is_count_comparison(node):
+        assert isinstance(node.left, ast.Call)
+        low, high = _count_bounds_pl(node.left, params)
+        k = _compile_pl(node.comparators[0], params)
+        always, never = {
+            ast.GtE: (low >= k, high < k),
+            ast.Gt: (low > k, high <= k),
+            ast.LtE: (high <= k, low > k),
+            ast.Lt: (high < k, low >= k),
+            ast.Eq: ((low == k) & (high == k), (k < low) | (k > high)),
+            ast.NotEq: ((k < low) | (k > high), (low == k) & (high == k)),
+        }[type(node.ops[0])]
+        return (
+            pl.when(k.is_null() | k.cast(pl.Float64).is_nan())
+            .then(pl.lit(None, dtype=pl.Boolean))
+            .when(always)
+            .then(pl.lit(True))
+            .when(never)
+            .then(pl.lit(False))
+            .otherwise(pl.lit(None, dtype=pl.Boolean))
+        )
     if isinstance(node, ast.BoolOp):
         parts = [_compile_pl(v, params) for v in node.values]
         combined = parts[0]
@@ -424,8 +526,8 @@ def _compile_pl(node: ast.expr, params: Mapping[str, Any]) -> pl.Expr:
             return lhs * rhs
         return lhs / rhs
     if isinstance(node, ast.Call):
-        terms = [_compile_pl(a, params).cast(pl.Int32) for a in node.args]
-        return pl.sum_horizontal(terms)
+        low, high = _count_bounds_pl(node, params)
+        return pl.when(low == high).then(low).otherwise(pl.lit(None, dtype=pl.Int32))
     if isinstance(node, ast.Name):
         if node.id in params:
             return pl.lit(_param(node.id, params))

@@ -1,20 +1,25 @@
 """The facts a deprivation rule may read.
 
 A household's facts come from its living conditions and its current members; a member's facts from the member
-record. `None` means "not recorded": a rule that needs a fact that is not recorded cannot be derived, and the
-reviewer's entered flag is used instead. The Polars batch path uses the same names as columns.
+record and the date (`member_facts`: age, school age, working age). `None` means "not recorded": rules are
+evaluated with three-valued logic (`engine.expr`), so an unrecorded fact leaves an indicator undecided unless the
+recorded facts decide it anyway; an undecided indicator falls back to the reviewer's entered flag, and without one
+it stays undecided (`Classification.undecided`). No fact defaults to "no". The Polars batch path uses the same
+names as columns.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
 import polars as pl
+
+from giamngheo.engine.labour import SEXES, labour_rules, retirement_end, working_age
 
 
 class AreaType(StrEnum):
@@ -42,20 +47,28 @@ AREA_LABELS_VI: dict[AreaType, str] = {AreaType.RURAL: "nông thôn", AreaType.U
 
 @dataclass(frozen=True)
 class MemberFacts:
-    age: int | None = None
-    sex: str | None = None
+    age: int | None = None  # completed years on the date
+    sex: str | None = None  # "nam" / "nu"
+    birth_year: int | None = None
+    # Age "counted by year" at the start of the school year (Luật Giáo dục 2019, Điều 28): the year the school
+    # year began minus the year of birth; a child starts grade 1 in the calendar year they turn 6.
+    school_age: int | None = None
+    working_age: bool | None = None  # from 15 to the retirement age on the date (`engine.labour`)
+    past_working_age: bool | None = None  # has reached the retirement age
     has_health_insurance: bool | None = None
-    in_education: bool | None = None
-    education_level: str | None = None
+    in_education: bool | None = None  # attends school or training now
+    school_level: str | None = None  # the level attended now (preschool, primary, lower_secondary, ...)
+    education_level: str | None = None  # highest general education completed (none ... university)
+    vocational_level: str | None = None  # highest vocational qualification (none, elementary, ...)
     work_status: str | None = None
-    has_labour_contract: bool = False
+    has_labour_contract: bool | None = None
     able_to_work: bool | None = None
-    disabled: bool = False
-    receives_social_allowance: bool = False
+    disabled: bool | None = None
+    receives_social_allowance: bool | None = None
     malnourished: bool | None = None
     # Aged 16-30 and certified by an employer as trained on the job (NĐ 07/2021 adult-education exemption).
-    # Like a labour contract, it is false unless recorded.
-    on_the_job_training_certified: bool = False
+    on_the_job_training_certified: bool | None = None
+    name: str | None = None  # for explanations only: no rule reads it
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: normalise_fact(getattr(self, f.name)) for f in fields(self)}
@@ -111,9 +124,15 @@ def normalise_fact(value: Any) -> Any:
 MEMBER_FACT_TYPES: dict[str, pl.DataType] = {
     "age": pl.Int32(),
     "sex": pl.String(),
+    "birth_year": pl.Int32(),
+    "school_age": pl.Int32(),
+    "working_age": pl.Boolean(),
+    "past_working_age": pl.Boolean(),
     "has_health_insurance": pl.Boolean(),
     "in_education": pl.Boolean(),
+    "school_level": pl.String(),
     "education_level": pl.String(),
+    "vocational_level": pl.String(),
     "work_status": pl.String(),
     "has_labour_contract": pl.Boolean(),
     "able_to_work": pl.Boolean(),
@@ -142,12 +161,6 @@ HOUSEHOLD_FACT_TYPES: dict[str, pl.DataType] = {
 MEMBER_FACT_NAMES = frozenset(MEMBER_FACT_TYPES)
 HOUSEHOLD_FACT_NAMES = frozenset(HOUSEHOLD_FACT_TYPES)
 
-# Member facts that are never "not recorded" on the scalar path (MemberFacts gives them a default): a members frame
-# that lacks such a column gets the default, not null, so that both paths read the same value.
-MEMBER_FACT_DEFAULTS: dict[str, Any] = {
-    f.name: f.default for f in fields(MemberFacts) if f.default is not MISSING and f.default is not None
-}
-
 FactKind = Literal["bool", "number", "string"]
 
 
@@ -169,3 +182,108 @@ def age_on(birth_date: date | None, on: date) -> int | None:
     if birth_date is None:
         return None
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def school_age_on(birth_date: date | None, on: date) -> int | None:
+    """Age counted by year at the start of the school year that `on` falls in (school years start in September):
+    the year it began minus the year of birth (Luật Giáo dục 2019, Điều 28, "được tính theo năm")."""
+    if birth_date is None:
+        return None
+    school_year = on.year if on.month >= SCHOOL_YEAR_START_MONTH else on.year - 1
+    return school_year - birth_date.year
+
+
+# The school year starts in September (the education calendar of Bộ Giáo dục và Đào tạo).
+SCHOOL_YEAR_START_MONTH = 9
+
+
+def member_facts(*, birth_date: date | None, sex: str | None, on: date, **recorded: Any) -> MemberFacts:
+    """A member's facts on `on`: the recorded ones (`recorded`, by fact name; `name` for explanations) and those
+    that follow from the birth date, the sex and the date (age, birth year, school age, working age)."""
+    of_working_age, past = working_age(birth_date, sex, on)
+    return MemberFacts(
+        age=age_on(birth_date, on),
+        sex=sex,
+        birth_year=birth_date.year if birth_date is not None else None,
+        school_age=school_age_on(birth_date, on),
+        working_age=of_working_age,
+        past_working_age=past,
+        **recorded,
+    )
+
+
+def with_date_facts(frame: pl.DataFrame, on: pl.Expr) -> pl.DataFrame:
+    """The facts `member_facts` derives, as columns of a members frame with `birth_date` (Date) and `sex` (String)
+    columns, on the date `on` (a Date expression: a literal or a column): age, birth_year, school_age,
+    working_age, past_working_age. Set-based: the retirement ends are computed once per birth month in the frame.
+    """
+    birth = pl.col("birth_date").cast(pl.Date)
+
+    def month_day(day: pl.Expr) -> pl.Expr:
+        return day.dt.month().cast(pl.Int32) * 100 + day.dt.day().cast(pl.Int32)
+
+    age = (
+        on.dt.year().cast(pl.Int32)
+        - birth.dt.year().cast(pl.Int32)
+        - (month_day(on) < month_day(birth)).cast(pl.Int32)
+    )
+    school_year = on.dt.year().cast(pl.Int32) - (on.dt.month() < SCHOOL_YEAR_START_MONTH).cast(pl.Int32)
+    months = (
+        frame.select(
+            birth.dt.year().cast(pl.Int32).alias("_by"), birth.dt.month().cast(pl.Int32).alias("_bm")
+        )
+        .drop_nulls()
+        .unique()
+    )
+    rules = labour_rules()
+    ends = pl.DataFrame(
+        {
+            "_by": months["_by"],
+            "_bm": months["_bm"],
+            **{
+                f"_end_{sex}": pl.Series(
+                    [retirement_end(y, m, sex, rules) for y, m in months.iter_rows()], dtype=pl.Date
+                )
+                for sex in SEXES
+            },
+        },
+        schema={"_by": pl.Int32, "_bm": pl.Int32, **{f"_end_{sex}": pl.Date for sex in SEXES}},
+    )
+    lazy = frame.lazy().with_columns(
+        birth.dt.year().cast(pl.Int32).alias("_by"), birth.dt.month().cast(pl.Int32).alias("_bm")
+    )
+    lazy = lazy.join(ends.lazy(), on=["_by", "_bm"], how="left", nulls_equal=False, maintain_order="left")
+    past_by_sex = {sex: on > pl.col(f"_end_{sex}") for sex in SEXES}
+    # Unknown sex: decided only where both sexes give the same answer.
+    nam, nu = past_by_sex["nam"], past_by_sex["nu"]
+    past = (
+        pl.when(pl.col("sex") == "nam")
+        .then(nam)
+        .when(pl.col("sex") == "nu")
+        .then(nu)
+        .when(nam == nu)
+        .then(nam)
+        .otherwise(None)
+    )
+    started = age >= rules.minimum_age
+    working_by_sex = {sex: started & ~past_by_sex[sex] for sex in SEXES}
+    working = (
+        pl.when(pl.col("sex") == "nam")
+        .then(working_by_sex["nam"])
+        .when(pl.col("sex") == "nu")
+        .then(working_by_sex["nu"])
+        .when(working_by_sex["nam"] == working_by_sex["nu"])
+        .then(working_by_sex["nam"])
+        .otherwise(None)
+    )
+    return (
+        lazy.with_columns(
+            age.alias("age"),
+            birth.dt.year().cast(pl.Int32).alias("birth_year"),
+            (school_year - birth.dt.year().cast(pl.Int32)).alias("school_age"),
+            pl.when(birth.is_null()).then(None).otherwise(working).alias("working_age"),
+            pl.when(birth.is_null()).then(None).otherwise(past).alias("past_working_age"),
+        )
+        .drop(["_by", "_bm", *(f"_end_{sex}" for sex in SEXES)])
+        .collect()
+    )

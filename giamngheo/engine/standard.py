@@ -35,7 +35,12 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "standards" / "data"
 RuleKind = Literal["any_member", "member_share", "household", "entered"]
 RuleShape = Literal["single_line", "two_tier"]
 RULE_KINDS: frozenset[str] = frozenset({"any_member", "member_share", "household", "entered"})
-EVIDENCE_LABELS: frozenset[str] = frozenset({"V", "S", "UNVERIFIED"})
+# How a rule, line or threshold was checked: "text" against the instrument's own text (a copy of the decree or
+# decision, or of the law it cites), "secondary" against a secondary source only (the press, an official's summary,
+# a province's notice, a draft), "unverified" not checked at all. README.md lists everything not "text".
+EVIDENCE_LABELS: frozenset[str] = frozenset({"text", "secondary", "unverified"})
+# Data files in the standards folder that are not poverty standards.
+NOT_STANDARDS: frozenset[str] = frozenset({"indicators.toml", "labour.toml"})
 
 _STANDARD_KEYS = frozenset(
     {
@@ -47,12 +52,22 @@ _STANDARD_KEYS = frozenset(
         "valid_to",
         "rule",
         "cutoff",
+        "source",
+        "evidence",
         "income",
         "indicators",
     }
 )
-_AREA_KEYS = frozenset({"poverty_line", "lower_line", "middle_line", "label_vi"})
-_INDICATOR_KEYS = frozenset({"code", "kind", "evidence", "describe_vi", "among", "when", "above", "params"})
+_OPTIONAL_STANDARD_KEYS = frozenset({"low_income_worker", "source_url"})
+_AREA_KEYS = frozenset(
+    {"poverty_line", "lower_line", "middle_line", "label_vi", "source", "evidence", "middle_source",
+     "middle_evidence"}
+)  # fmt: skip
+_INDICATOR_KEYS = frozenset(
+    {"code", "kind", "evidence", "source", "quote", "source_url", "describe_vi", "describe_en", "among", "when",
+     "above", "params"}
+)  # fmt: skip
+_REQUIRED_INDICATOR_KEYS = frozenset({"code", "kind", "evidence", "source", "describe_vi", "describe_en"})
 _CATALOGUE_KEYS = frozenset({"code", "bit", "dimension", "name_vi", "name_en"})
 # Which optional keys each rule kind needs (True) or must not have (False).
 _KIND_KEYS: dict[str, dict[str, bool]] = {
@@ -82,6 +97,10 @@ class IndicatorRule:
     kind: RuleKind
     evidence: str
     describe_vi: str = ""
+    describe_en: str = ""
+    source: str = ""  # the article of the instrument (or the secondary source) the rule is taken from
+    quote: str = ""  # the sentence of that source, verbatim, when it could be read
+    source_url: str = ""
     among: Expression | None = None
     when: Expression | None = None
     above: float | None = None
@@ -103,6 +122,10 @@ class IncomeLines:
     poverty_line: int
     lower_line: int | None = None
     middle_line: int | None = None
+    source: str = ""
+    evidence: str = ""
+    middle_source: str = ""
+    middle_evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +143,9 @@ class Standard:
     catalogue: dict[str, CatalogueIndicator]
     source_sha256: str
     area_labels_vi: Mapping[AreaType, str] = field(default_factory=lambda: dict(AREA_LABELS_VI))
+    source: str = ""  # where the income rule, the cut-off and the validity come from
+    evidence: str = ""
+    low_income_worker: LowIncomeWorkerRule | None = None
 
     @property
     def indicator_codes(self) -> tuple[str, ...]:
@@ -139,6 +165,58 @@ class Standard:
 
     def in_force_on(self, day: date) -> bool:
         return self.valid_from <= day <= self.valid_to
+
+
+@dataclass(frozen=True)
+class LowIncomeWorkerRule:
+    """Who is a low-income worker under a standard (NĐ 30/2025/NĐ-CP amending NĐ 07/2021): a worker of a household
+    that is neither poor nor near-poor whose income per person is at most the line of its area type."""
+
+    lines: dict[AreaType, int]
+    instrument: str
+    source: str
+    evidence: str
+    valid_from: date
+
+
+def _evidence(where: str, value: Any, key: str = "evidence") -> str:
+    if value not in EVIDENCE_LABELS:
+        raise StandardError(
+            f"{where}: {key!r} phải là một trong {', '.join(sorted(EVIDENCE_LABELS))}, không phải {value!r}"
+        )
+    return str(value)
+
+
+def _source(where: str, value: Any, key: str = "source") -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise StandardError(
+            f"{where}: thiếu {key!r} (văn bản, điều khoản hoặc nguồn thứ cấp của giá trị này)"
+        )
+    return value
+
+
+def _low_income_worker(path: Path, raw: Mapping[str, Any]) -> LowIncomeWorkerRule | None:
+    table = raw.get("low_income_worker")
+    if table is None:
+        return None
+    where = f"{path.name}, [low_income_worker]"
+    allowed = {"instrument", "source", "evidence", "valid_from", *(a.value for a in AreaType)}
+    _unknown_keys(where, table, frozenset(allowed))
+    lines: dict[AreaType, int] = {}
+    for area in AreaType:
+        value = table.get(area.value)
+        if not _is_int(value) or value <= 0:
+            raise StandardError(f"{where}: {area.value!r} phải là số đồng nguyên dương")
+        lines[area] = value
+    if type(table.get("valid_from")) is not date:
+        raise StandardError(f"{where}: 'valid_from' phải là một ngày (YYYY-MM-DD)")
+    return LowIncomeWorkerRule(
+        lines=lines,
+        instrument=_source(where, table.get("instrument")),
+        source=_source(where, table.get("source")),
+        evidence=_evidence(where, table.get("evidence")),
+        valid_from=table["valid_from"],
+    )
 
 
 def _unknown_keys(where: str, entry: Mapping[str, Any], allowed: frozenset[str]) -> None:
@@ -202,12 +280,14 @@ def _rule(
             raise StandardError(f"{where}: quy tắc loại {kind} cần trường {key!r}")
         if not needed and key in entry:
             raise StandardError(f"{where}: quy tắc loại {kind} không dùng trường {key!r}")
-    evidence = entry.get("evidence")
-    if evidence not in EVIDENCE_LABELS:
-        raise StandardError(
-            f"{where}: trường 'evidence' phải là một trong {', '.join(sorted(EVIDENCE_LABELS))}, không phải "
-            f"{evidence!r}"
-        )
+    missing = sorted(_REQUIRED_INDICATOR_KEYS - set(entry))
+    if missing:
+        raise StandardError(f"{where}: thiếu trường {', '.join(map(repr, missing))}")
+    evidence = _evidence(where, entry.get("evidence"))
+    source = _source(where, entry.get("source"))
+    for key in ("describe_vi", "describe_en", "quote", "source_url"):
+        if key in entry and not isinstance(entry[key], str):
+            raise StandardError(f"{where}: {key!r} phải là chuỗi")
     params = entry.get("params", {})
     if not isinstance(params, dict):
         raise StandardError(f"{where}: trường 'params' phải là một bảng tên = giá trị")
@@ -239,6 +319,10 @@ def _rule(
         kind=kind,
         evidence=evidence,
         describe_vi=str(entry.get("describe_vi", "")),
+        describe_en=str(entry.get("describe_en", "")),
+        source=source,
+        quote=str(entry.get("quote", "")),
+        source_url=str(entry.get("source_url", "")),
         among=expressions.get("among"),
         when=expressions.get("when"),
         above=float(above) if above is not None else None,
@@ -279,7 +363,19 @@ def _income(
             raise StandardError(f"{where}: 'lower_line' phải nhỏ hơn 'poverty_line'")
         if middle is not None and not poverty < middle:
             raise StandardError(f"{where}: 'middle_line' phải lớn hơn 'poverty_line'")
-        income[area] = IncomeLines(poverty_line=poverty, lower_line=lower, middle_line=middle)
+        middle_source = middle_evidence = ""
+        if middle is not None:
+            middle_source = _source(where, lines.get("middle_source"), "middle_source")
+            middle_evidence = _evidence(where, lines.get("middle_evidence"), "middle_evidence")
+        income[area] = IncomeLines(
+            poverty_line=poverty,
+            lower_line=lower,
+            middle_line=middle,
+            source=_source(where, lines.get("source")),
+            evidence=_evidence(where, lines.get("evidence")),
+            middle_source=middle_source,
+            middle_evidence=middle_evidence,
+        )
         label = lines.get("label_vi", AREA_LABELS_VI[area])
         if not isinstance(label, str) or not label.strip():
             raise StandardError(f"{where}: 'label_vi' phải là tên khu vực (chuỗi khác rỗng)")
@@ -293,7 +389,7 @@ def load_standard_file(path: Path, catalogue: dict[str, CatalogueIndicator]) -> 
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise StandardError(f"{path.name}: tệp TOML không hợp lệ: {exc}") from exc
-    _unknown_keys(path.name, raw, _STANDARD_KEYS)
+    _unknown_keys(path.name, raw, _STANDARD_KEYS | _OPTIONAL_STANDARD_KEYS)
     missing = sorted(_STANDARD_KEYS - set(raw))
     if missing:
         raise StandardError(f"{path.name}: thiếu trường {', '.join(map(repr, missing))}")
@@ -327,6 +423,15 @@ def load_standard_file(path: Path, catalogue: dict[str, CatalogueIndicator]) -> 
     for key in ("id", "name_vi", "name_en", "instrument"):
         if not isinstance(raw[key], str) or not raw[key].strip():
             raise StandardError(f"{path.name}: {key!r} phải là chuỗi khác rỗng")
+    low_income_worker = _low_income_worker(path, raw)
+    if low_income_worker is not None:
+        for area, line in low_income_worker.lines.items():
+            if line <= income[area].poverty_line:
+                raise StandardError(
+                    f"{path.name}, [low_income_worker]: {area.value} = {line} phải lớn hơn chuẩn nghèo "
+                    f"{income[area].poverty_line} (người lao động có thu nhập thấp thuộc hộ không nghèo, "
+                    "không cận nghèo)"
+                )
     return Standard(
         id=raw["id"],
         name_vi=raw["name_vi"],
@@ -341,6 +446,9 @@ def load_standard_file(path: Path, catalogue: dict[str, CatalogueIndicator]) -> 
         catalogue=catalogue,
         source_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         area_labels_vi=labels,
+        source=_source(path.name, raw["source"]),
+        evidence=_evidence(path.name, raw["evidence"]),
+        low_income_worker=low_income_worker,
     )
 
 
@@ -350,7 +458,7 @@ def load_standards(data_dir: Path = DEFAULT_DATA_DIR) -> dict[str, Standard]:
     catalogue = load_catalogue(data_dir)
     standards: dict[str, Standard] = {}
     for path in sorted(data_dir.glob("*.toml")):
-        if path.name == "indicators.toml":
+        if path.name in NOT_STANDARDS:
             continue
         standard = load_standard_file(path, catalogue)
         if standard.id != path.stem:

@@ -1,8 +1,8 @@
 """The engine's facts, built from the registry.
 
 On a date `on`, a household's members are its memberships current on that day (joined on or before it, not yet
-left) of persons alive on that day (no date of death, or a later one); ages are completed years on that day
-(`engine.facts.age_on`). Its living conditions are the latest record made on or before that day. A wall, pillar or
+left) of persons alive on that day (no date of death, or a later one); what follows from the birth date and the sex
+(age in completed years, school age, working age) is computed for that day by `engine.facts.member_facts`. Its living conditions are the latest record made on or before that day. A wall, pillar or
 roof is durable when its material is in `registry.models.DURABLE_MATERIALS` (domain.md §1.2, indicator 7).
 
 Three builders share these definitions:
@@ -23,21 +23,19 @@ from typing import Any, NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 
-from giamngheo.engine.facts import (
-    HOUSEHOLD_FACT_TYPES,
-    AreaType,
-    HouseholdFacts,
-    MemberFacts,
-    age_on,
-)
+from giamngheo.engine.facts import HOUSEHOLD_FACT_TYPES, AreaType, HouseholdFacts, MemberFacts
+from giamngheo.engine.facts import member_facts as engine_member_facts
 from giamngheo.registry.models import DURABLE_MATERIALS, Household, LivingConditions, Membership, Person
 
 _PERSON_COLUMNS = {f.attname for f in Person._meta.concrete_fields}
 _LC_COLUMNS = {f.attname for f in LivingConditions._meta.concrete_fields}
-# Member facts read straight from a Person field of the same name (age is computed; a fact with no Person field
-# keeps its MemberFacts default).
+# Member facts computed from the birth date, the sex and the date (`engine.facts.member_facts`).
+COMPUTED_MEMBER_FACTS = frozenset(
+    {"age", "birth_year", "school_age", "working_age", "past_working_age", "sex"}
+)
+# Member facts read straight from a Person field of the same name.
 MEMBER_FIELDS_FROM_PERSON: tuple[str, ...] = tuple(
-    f.name for f in fields(MemberFacts) if f.name != "age" and f.name in _PERSON_COLUMNS
+    f.name for f in fields(MemberFacts) if f.name not in COMPUTED_MEMBER_FACTS and f.name in _PERSON_COLUMNS
 )
 DURABILITY_COLUMNS = {
     "wall_durable": "wall_material",
@@ -70,6 +68,8 @@ class _Member(NamedTuple):
     end_date: date | None
     birth_date: date | None
     date_of_death: date | None
+    sex: str | None
+    name: str
     facts: tuple[Any, ...]  # values of MEMBER_FIELDS_FROM_PERSON
 
     def counts_on(self, on: date) -> bool:
@@ -80,20 +80,29 @@ class _Member(NamedTuple):
         )
 
 
-_MEMBER_VALUES = ("id", "start_date", "end_date", "person__birth_date", "person__date_of_death",
-                  *(f"person__{name}" for name in MEMBER_FIELDS_FROM_PERSON))  # fmt: skip
+_MEMBER_VALUES = ("id", "start_date", "end_date", "person__birth_date", "person__date_of_death", "person__sex",
+                  "person__full_name", *(f"person__{name}" for name in MEMBER_FIELDS_FROM_PERSON))  # fmt: skip
 _LC_VALUES = ("recorded_on", *DURABILITY_COLUMNS.values(), *HOUSEHOLD_FIELDS_FROM_LC)
 
 
 def _member_from(membership: Membership) -> _Member:
     person = membership.person
     return _Member(membership.pk, membership.start_date, membership.end_date, person.birth_date,
-                   person.date_of_death, tuple(getattr(person, name) for name in MEMBER_FIELDS_FROM_PERSON))  # fmt: skip
+                   person.date_of_death, person.sex, person.full_name,
+                   tuple(getattr(person, name) for name in MEMBER_FIELDS_FROM_PERSON))  # fmt: skip
 
 
 def member_facts(person: Person, on: date) -> MemberFacts:
+    """A person's facts on `on` (named, for explanations)."""
     values = {name: getattr(person, name) for name in MEMBER_FIELDS_FROM_PERSON}
-    return MemberFacts(age=age_on(person.birth_date, on), **values)
+    return engine_member_facts(birth_date=person.birth_date, sex=person.sex or None, on=on,
+                               name=person.full_name, **values)  # fmt: skip
+
+
+def _facts_of(member: _Member, on: date) -> MemberFacts:
+    values = dict(zip(MEMBER_FIELDS_FROM_PERSON, member.facts, strict=True))
+    return engine_member_facts(birth_date=member.birth_date, sex=member.sex or None, on=on, name=member.name,
+                               **values)  # fmt: skip
 
 
 def _durable(material: str | None) -> bool | None:
@@ -128,12 +137,7 @@ def _build(
         area_type=AreaType(household.area_type),
         income_per_capita=request.income_per_capita,
         is_agri=household.is_agri if request.is_agri is None else request.is_agri,
-        members=tuple(
-            MemberFacts(
-                age_on(m.birth_date, on), **dict(zip(MEMBER_FIELDS_FROM_PERSON, m.facts, strict=True))
-            )
-            for m in current
-        ),
+        members=tuple(_facts_of(m, on) for m in current),
         entered=dict(request.entered),
         **living_conditions_facts(latest),
     )
@@ -173,8 +177,10 @@ def facts_for_households(
     for start in range(0, len(ids), chunk_size):
         chunk = ids[start : start + chunk_size]
         rows = Membership.objects.filter(household_id__in=chunk).values_list("household_id", *_MEMBER_VALUES)
-        for household_id, pk, start_date, end_date, birth, death, *facts in rows:
-            members[household_id].append(_Member(pk, start_date, end_date, birth, death, tuple(facts)))
+        for household_id, pk, start_date, end_date, birth, death, sex, name, *facts in rows:
+            members[household_id].append(
+                _Member(pk, start_date, end_date, birth, death, sex, name, tuple(facts))
+            )
         for household_id, *values in LivingConditions.objects.filter(household_id__in=chunk).values_list(
             "household_id", *_LC_VALUES
         ):

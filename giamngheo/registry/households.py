@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from giamngheo.areas.models import AdminUnit, Village
+from giamngheo.areas.selectors import place_commune_on
 from giamngheo.registry import builders
 from giamngheo.registry.concurrency import Seen, any_change, household_saved, refuse_if_stale
 from giamngheo.registry.history import Changes, EventContext, diff, json_value
@@ -361,8 +362,8 @@ def household_split(
     relationships: Mapping[int, str] | None = None,
     seen: Seen | None = None,
 ) -> Household:
-    """Split members off into a new household registered on `on` (same commune and area type; the village of
-    the old household unless given). The first member listed becomes head of the new household; the others are
+    """Split members off into a new household registered on `on` (the village of the old household unless given,
+    in the commune holding that place on `on` — today's commune after the 2025 reform; the same area type). The first member listed becomes head of the new household; the others are
     "other" unless `relationships` ({person id: relationship}) says otherwise. At least one member must stay.
     `seen`: what the caller saw of the household split (refused when anything was written to it since)."""
     context = EventContext.for_actor(actor)
@@ -398,10 +399,11 @@ def household_split(
             check_relationship(problems, relationship)
         if sum(1 for r in chosen.values() if r == Relationship.HEAD) > 1:
             add(problems, "relationship", _("Hộ mới chỉ có một chủ hộ."))
+        place = village if village is not None else household.village
         new, new_problems = builders.build_household(
             code=new_code,
-            commune=household.commune,
-            village=village if village is not None else household.village,
+            commune=place_commune_on(household.commune, place, on),
+            village=place,
             area_type=household.area_type,
             registered_on=on,
             is_agri=household.is_agri,

@@ -192,6 +192,7 @@ def member_update(
         household, membership = _household_of(person, on)
         lock_household(household)
         refuse_if_stale(household, seen, concerning(person))
+        implied_changes(changes)
         merged = {**builders.person_snapshot(person), **changes}
         cleaned, all_problems = clean_person(merged, today=today_local(), start_date=None)
         touched = set(changes) | (
@@ -231,6 +232,15 @@ def member_update(
             household_version=version,
         ).save()
     return person
+
+
+def implied_changes(changes: dict[str, Any]) -> None:
+    """What a change implies for a stored person: a birth date given alone is a full date (its precision becomes
+    "day"); no longer in school means no level attended."""
+    if "birth_date" in changes and "birth_date_precision" not in changes:
+        changes["birth_date_precision"] = "day"
+    if changes.get("in_education") is False and "school_level" not in changes:
+        changes["school_level"] = None
 
 
 def _change_relationship(

@@ -61,15 +61,47 @@ class Sex(models.TextChoices):
     FEMALE = "nu", _("Nữ")
 
 
+class BirthDatePrecision(models.TextChoices):
+    """How much of a birth date is known. A month and year is stored as the 1st of the month, a year alone as
+    1 January (Nghị định 135/2020/NĐ-CP, Điều 3 khoản 3: "không xác định được ngày, tháng sinh mà chỉ có năm sinh
+    thì lấy ngày 01 tháng 01 của năm sinh")."""
+
+    DAY = "day", _("Ngày, tháng, năm")
+    MONTH = "month", _("Tháng, năm")
+    YEAR = "year", _("Chỉ có năm")
+
+
 class EducationLevel(models.TextChoices):
+    """The highest general (or higher) education completed. Vocational qualifications are recorded apart
+    (`VocationalLevel`): an elementary vocational certificate does not imply a lower-secondary diploma."""
+
     NONE = "none", _("Chưa đi học / chưa tốt nghiệp tiểu học")
     PRIMARY = "primary", _("Tiểu học")
     LOWER_SECONDARY = "lower_secondary", _("Trung học cơ sở")
     UPPER_SECONDARY = "upper_secondary", _("Trung học phổ thông")
-    VOCATIONAL_ELEMENTARY = "vocational_elementary", _("Sơ cấp nghề")
-    VOCATIONAL_INTERMEDIATE = "vocational_intermediate", _("Trung cấp")
     COLLEGE = "college", _("Cao đẳng")
     UNIVERSITY = "university", _("Đại học trở lên")
+
+
+class VocationalLevel(models.TextChoices):
+    """The highest vocational qualification (Luật Giáo dục nghề nghiệp 2014: sơ cấp, trung cấp, cao đẳng)."""
+
+    NONE = "none", _("Không có")
+    ELEMENTARY = "elementary", _("Sơ cấp")
+    INTERMEDIATE = "intermediate", _("Trung cấp")
+    COLLEGE = "college", _("Cao đẳng")
+
+
+class SchoolLevel(models.TextChoices):
+    """The level a member in school or training attends now (children's schooling: "học đúng bậc, cấp học phù
+    hợp với độ tuổi")."""
+
+    PRESCHOOL = "preschool", _("Mầm non")
+    PRIMARY = "primary", _("Tiểu học")
+    LOWER_SECONDARY = "lower_secondary", _("Trung học cơ sở")
+    UPPER_SECONDARY = "upper_secondary", _("Trung học phổ thông")
+    VOCATIONAL = "vocational", _("Giáo dục nghề nghiệp (sơ cấp, trung cấp, cao đẳng)")
+    HIGHER = "higher", _("Đại học, sau đại học")
 
 
 class WorkStatus(models.TextChoices):
@@ -84,27 +116,46 @@ class Person(models.Model):
     search_name = models.CharField(max_length=120, db_index=True, editable=False, default="")
     sex = models.CharField(_("giới tính"), max_length=3, choices=Sex.choices)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    birth_date_precision = models.CharField(
+        _("ngày sinh ghi được"),
+        max_length=5,
+        choices=BirthDatePrecision.choices,
+        default=BirthDatePrecision.DAY,
+    )
     citizen_id = models.CharField(
         _("số định danh cá nhân"), max_length=12, null=True, blank=True, validators=[citizen_id_validator]
     )
     ethnicity = models.ForeignKey(
         Ethnicity, verbose_name=_("dân tộc"), null=True, blank=True, on_delete=models.PROTECT
     )
-    disabled = models.BooleanField(_("khuyết tật"), default=False)
-    receives_social_allowance = models.BooleanField(_("hưởng trợ cấp xã hội hằng tháng"), default=False)
+    # Facts the standards read: None = not recorded (the engine treats it as unknown, never as "no").
+    disabled = models.BooleanField(_("khuyết tật"), null=True, blank=True)
+    receives_social_allowance = models.BooleanField(
+        _("hưởng trợ cấp xã hội hằng tháng"), null=True, blank=True
+    )
     has_health_insurance = models.BooleanField(_("có bảo hiểm y tế"), null=True, blank=True)
     in_education = models.BooleanField(_("đang đi học / đào tạo"), null=True, blank=True)
+    school_level = models.CharField(
+        _("cấp học đang theo học"), max_length=24, choices=SchoolLevel.choices, null=True, blank=True
+    )
     education_level = models.CharField(
-        _("trình độ giáo dục"), max_length=24, choices=EducationLevel.choices, null=True, blank=True
+        _("trình độ học vấn"), max_length=24, choices=EducationLevel.choices, null=True, blank=True
+    )
+    vocational_level = models.CharField(
+        _("trình độ giáo dục nghề nghiệp"),
+        max_length=24,
+        choices=VocationalLevel.choices,
+        null=True,
+        blank=True,
     )
     work_status = models.CharField(
         _("việc làm"), max_length=24, choices=WorkStatus.choices, null=True, blank=True
     )
-    has_labour_contract = models.BooleanField(_("có hợp đồng lao động"), default=False)
+    has_labour_contract = models.BooleanField(_("có hợp đồng lao động"), null=True, blank=True)
     able_to_work = models.BooleanField(_("có khả năng lao động"), null=True, blank=True)
     malnourished = models.BooleanField(_("suy dinh dưỡng (trẻ em)"), null=True, blank=True)
     on_the_job_training_certified = models.BooleanField(
-        _("được người sử dụng lao động xác nhận đào tạo tại nơi làm việc"), default=False
+        _("được doanh nghiệp tuyển dụng và chứng nhận đào tạo nghề tại chỗ"), null=True, blank=True
     )
     has_meritorious_service = models.BooleanField(_("người có công với cách mạng"), default=False)
     date_of_death = models.DateField(_("ngày mất"), null=True, blank=True)
@@ -132,6 +183,16 @@ class Person(models.Model):
 
         self.search_name = fold(self.full_name)
         super().save(*args, **kwargs)  # type: ignore[arg-type]  # Django's save takes loosely typed kwargs
+
+    @property
+    def birth_date_text(self) -> str:
+        """The birth date as far as it is known: 05/03/1965, 03/1965 or 1965."""
+        if self.birth_date is None:
+            return ""
+        formats = {BirthDatePrecision.YEAR: "%Y", BirthDatePrecision.MONTH: "%m/%Y"}
+        return self.birth_date.strftime(
+            formats.get(BirthDatePrecision(self.birth_date_precision), "%d/%m/%Y")
+        )
 
     def is_alive_on(self, day: date) -> bool:
         """Alive on `day`: no date of death, or one after it (on the day of death the person no longer counts)."""
@@ -314,10 +375,15 @@ class WaterSource(models.TextChoices):
 
 
 class LatrineType(models.TextChoices):
+    """Latrine types: those of QCVN 01:2011/BYT (nhà tiêu khô chìm, khô nổi một/hai ngăn, tự hoại, thấm dội
+    nước), "bán tự hoại" of the review forms, and the rest. Which count as hygienic is each standard's data."""
+
     SEPTIC = "septic", _("Tự hoại")
     SEMI_SEPTIC = "semi_septic", _("Bán tự hoại")
-    POUR_FLUSH = "pour_flush", _("Dội nước")
-    DOUBLE_VAULT = "double_vault", _("Hai ngăn")
+    POUR_FLUSH = "pour_flush", _("Thấm dội nước")
+    DOUBLE_VAULT = "double_vault", _("Khô nổi hai ngăn")
+    SINGLE_VAULT = "single_vault", _("Khô nổi một ngăn")
+    VENTILATED_PIT = "ventilated_pit", _("Khô chìm (có ống thông hơi)")
     BIOGAS = "biogas", _("Biogas")
     PIT = "pit", _("Hố xí đào, tạm bợ")
     NONE = "none", _("Không có nhà tiêu")

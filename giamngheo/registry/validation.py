@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from giamngheo.areas.models import AdminUnit, UnitLevel, Village
 from giamngheo.registry.models import (
     AreaType,
+    BirthDatePrecision,
     EducationLevel,
     Ethnicity,
     LatrineType,
@@ -28,7 +29,9 @@ from giamngheo.registry.models import (
     Material,
     Person,
     Relationship,
+    SchoolLevel,
     Sex,
+    VocationalLevel,
     WaterSource,
     WorkStatus,
 )
@@ -39,11 +42,14 @@ CITIZEN_ID = re.compile(r"^\d{12}$")
 
 # Person fields a caller may pass as `**facts` (the facts the engine reads, plus the other recorded attributes).
 PERSON_FACT_FIELDS: tuple[str, ...] = (
+    "birth_date_precision",
     "disabled",
     "receives_social_allowance",
     "has_health_insurance",
     "in_education",
+    "school_level",
     "education_level",
+    "vocational_level",
     "work_status",
     "has_labour_contract",
     "able_to_work",
@@ -60,15 +66,24 @@ PERSON_FIELDS: tuple[str, ...] = (
     "ethnicity",
     *PERSON_FACT_FIELDS,
 )
-_PERSON_BOOLEANS = (
+_PERSON_BOOLEANS = ("has_meritorious_service",)
+# Facts the standards read: None is "not recorded", never "no".
+_PERSON_NULLABLE_BOOLEANS = (
     "disabled",
     "receives_social_allowance",
+    "has_health_insurance",
+    "in_education",
     "has_labour_contract",
+    "able_to_work",
+    "malnourished",
     "on_the_job_training_certified",
-    "has_meritorious_service",
 )
-_PERSON_NULLABLE_BOOLEANS = ("has_health_insurance", "in_education", "able_to_work", "malnourished")
-_PERSON_CHOICES: dict[str, Any] = {"education_level": EducationLevel, "work_status": WorkStatus}
+_PERSON_CHOICES: dict[str, Any] = {
+    "school_level": SchoolLevel,
+    "education_level": EducationLevel,
+    "vocational_level": VocationalLevel,
+    "work_status": WorkStatus,
+}
 
 LIVING_CONDITIONS_FIELDS: tuple[str, ...] = (
     "wall_material",
@@ -230,6 +245,7 @@ def clean_person(
             _("Dân tộc: «%(value)s» không phải là một dân tộc trong danh mục.")
             % {"value": cleaned["ethnicity"]},
         )
+    _clean_birth_date(cleaned, problems)
     birth_date = cleaned.get("birth_date")
     if _check_date(problems, Person, "birth_date", birth_date, today=today):
         assert isinstance(birth_date, date)
@@ -260,7 +276,33 @@ def clean_person(
         if name in cleaned:
             cleaned[name] = cleaned[name] or None
             _check_choice(problems, Person, name, cleaned[name], choices)
+    level = cleaned.get("school_level")
+    if cleaned.get("in_education") is False and level is not None and is_choice(SchoolLevel, level):
+        add(
+            problems,
+            "school_level",
+            _("Cấp học đang theo học «%(level)s» chỉ ghi cho người đang đi học (đã ghi: không đi học).")
+            % {"level": SchoolLevel(level).label},
+        )
     return cleaned, problems
+
+
+def _clean_birth_date(cleaned: dict[str, Any], problems: Problems) -> None:
+    """A birth date comes with how much of it is known (a full date when not said): a month and year is stored as
+    the 1st of the month, a year alone as 1 January (NĐ 135/2020/NĐ-CP, Điều 3 khoản 3)."""
+    if "birth_date" not in cleaned and "birth_date_precision" not in cleaned:
+        return
+    precision = cleaned.setdefault("birth_date_precision", BirthDatePrecision.DAY) or BirthDatePrecision.DAY
+    if not is_choice(BirthDatePrecision, precision):
+        _check_choice(problems, Person, "birth_date_precision", precision, BirthDatePrecision)
+        return
+    cleaned["birth_date_precision"] = str(precision)
+    birth = cleaned.get("birth_date")
+    if isinstance(birth, date):
+        if precision == BirthDatePrecision.MONTH:
+            cleaned["birth_date"] = birth.replace(day=1)
+        elif precision == BirthDatePrecision.YEAR:
+            cleaned["birth_date"] = birth.replace(month=1, day=1)
 
 
 def check_relationship(problems: Problems, relationship: Any) -> None:

@@ -1,7 +1,8 @@
 """Polars frames of stored assessments for the batch engine (`engine.batch.classify_frame`), read with two
 set-based SQL queries (no query per household), by the definitions of `registry.facts`: members current on the
-assessment's date (or on a given date) and alive then, ages in completed years, the latest living-conditions
-record made on or before that date.
+assessment's date (or on a given date) and alive then, the facts that follow from the birth date and sex on that
+date (`engine.facts.with_date_facts`, the set-based twin of `member_facts`), the latest living-conditions record
+made on or before that date.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import polars as pl
 from django.db import connection
 from django.db.models import QuerySet
 
-from giamngheo.engine.facts import HOUSEHOLD_FACT_TYPES, MEMBER_FACT_TYPES
+from giamngheo.engine.facts import HOUSEHOLD_FACT_TYPES, MEMBER_FACT_TYPES, with_date_facts
 from giamngheo.registry.facts import (
     DURABILITY_COLUMNS,
     DURABLE_VALUES,
@@ -61,7 +62,7 @@ def frames_for_assessments(
     reference = "%s" if on is not None else "a.assessed_on"
     ref_params = [on] if on is not None else []
     lc_columns = sorted({*DURABILITY_COLUMNS.values(), *HOUSEHOLD_FIELDS_FROM_LC})
-    member_columns = ["birth_date", *MEMBER_FIELDS_FROM_PERSON]
+    member_columns = ["birth_date", "sex", *MEMBER_FIELDS_FROM_PERSON]
 
     household_rows: list[tuple[Any, ...]] = []
     member_rows: list[tuple[Any, ...]] = []
@@ -127,20 +128,19 @@ def _households_frame(raw: pl.DataFrame) -> pl.DataFrame:
 
 
 def _members_frame(raw: pl.DataFrame, on: date | None) -> pl.DataFrame:
-    """Ages as `age_on`: completed years, one less before the birthday (month*100+day compared)."""
-    birth = pl.col("birth_date").cast(pl.Date)
+    """The members' facts on `on` (or on each assessment's date): those derived from the birth date and the sex,
+    and those read from the person."""
     reference = pl.lit(on, dtype=pl.Date) if on is not None else pl.col("assessed_on").cast(pl.Date)
-
-    def month_day(day: pl.Expr) -> pl.Expr:
-        return day.dt.month().cast(pl.Int32) * 100 + day.dt.day().cast(pl.Int32)
-
-    age = (
-        reference.dt.year().cast(pl.Int32)
-        - birth.dt.year().cast(pl.Int32)
-        - (month_day(reference) < month_day(birth)).cast(pl.Int32)
+    typed = raw.with_columns(
+        pl.col("birth_date").cast(pl.Date),
+        pl.col("sex").cast(pl.String).replace("", None),
+        pl.col("assessed_on").cast(pl.Date),
     )
-    return raw.select(
+    dated = with_date_facts(typed, reference)
+    derived = ["age", "birth_year", "school_age", "working_age", "past_working_age"]
+    return dated.select(
         pl.col("household_id").cast(pl.Int64),
-        age.alias("age"),
+        *[pl.col(name).cast(MEMBER_FACT_TYPES[name]) for name in derived],
+        pl.col("sex"),
         *[pl.col(name).cast(MEMBER_FACT_TYPES[name]) for name in MEMBER_FIELDS_FROM_PERSON],
     )

@@ -14,8 +14,8 @@ corrected income line, cut-off or indicator list needs. A change to a rule's def
 the assessment, needs `rederive=True`: facts are rebuilt from the registry on each assessment's date
 (`reviews.frames.frames_for_assessments`) and every rule is evaluated again.
 
-A row whose result changed loses its stored explanation (it described the old result); `explanation_for`
-recomputes one from the stored facts snapshot on demand.
+A row whose result changed loses its stored explanation (it described the old result);
+`reviews.explanations.explanation_for` explains it from its masks and stored facts snapshot on demand.
 """
 
 from __future__ import annotations
@@ -37,11 +37,11 @@ from giamngheo.engine.standard import CatalogueIndicator, Standard, get_standard
 from giamngheo.registry.facts import (
     FactsRequest,
     facts_for_households,
-    facts_from_json,
     facts_to_json,
 )
 from giamngheo.registry.sqlbulk import update_rows
 from giamngheo.reviews import sqlio
+from giamngheo.reviews.explanations import recorded_labels
 from giamngheo.reviews.frames import frames_for_assessments
 from giamngheo.reviews.models import Assessment, PovertyClass, Review
 from giamngheo.reviews.rounds import ClosedRoundError
@@ -185,6 +185,7 @@ def _refresh_snapshots(ids: list[int], chunk_size: int = 2_000) -> None:
     """After re-deriving: store the facts snapshot the new result came from, with the scalar engine's explanation
     (Python speed: this is the slow part of `rederive`, done only for rows whose result changed)."""
     catalogue = load_catalogue()
+    labels = recorded_labels()
     for start in range(0, len(ids), chunk_size):
         rows = list(
             Assessment.objects.filter(pk__in=ids[start : start + chunk_size]).select_related("household")
@@ -197,7 +198,7 @@ def _refresh_snapshots(ids: list[int], chunk_size: int = 2_000) -> None:
         for assessment, facts in zip(rows, facts_for_households(requests), strict=True):
             assessment.facts = facts_to_json(facts)
             assessment.explanation = classify_household(
-                get_standard(assessment.standard_id), facts
+                get_standard(assessment.standard_id), facts, value_labels=labels
             ).explanation
         update_rows(Assessment, rows, ["facts", "explanation"])
 
@@ -293,16 +294,6 @@ def assessments_classify(
         seconds_store=store_done - classify_done,
         skipped_closed=skipped,
     )
-
-
-def explanation_for(assessment: Assessment) -> str:
-    """The stored explanation, or (after a bulk re-classification cleared it) one recomputed by the scalar engine
-    from the stored facts snapshot under the assessment's standard."""
-    if assessment.explanation or not assessment.facts:
-        return assessment.explanation
-    return classify_household(
-        get_standard(assessment.standard_id), facts_from_json(assessment.facts)
-    ).explanation
 
 
 def aggregate_by_commune(

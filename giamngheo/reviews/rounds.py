@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from giamngheo.areas.models import AdminUnit
-from giamngheo.areas.selectors import unit_holding, village_commune_on
+from giamngheo.areas.selectors import place_commune_on
 from giamngheo.registry.models import Household
 from giamngheo.reviews.models import Review
 
@@ -57,8 +57,4 @@ def regular_round_period(day: date) -> tuple[date, date]:
 def household_commune_on(household: Household, day: date) -> AdminUnit:
     """The commune holding the household's place on `day`: the commune it is registered in while that exists;
     after the 2025 reform, the commune holding its village, else the legacy commune's default successor."""
-    commune = household.commune
-    if commune.is_valid_on(day):
-        return commune
-    holder = village_commune_on(household.village, day) if household.village is not None else None
-    return holder or unit_holding(commune, on=day) or commune
+    return place_commune_on(household.commune, household.village, day)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -27,6 +28,7 @@ from giamngheo.lib.params import positive_int
 from giamngheo.registry.ethnicities import DEFAULT_CODE_LIST
 from giamngheo.registry.models import (
     AreaType,
+    BirthDatePrecision,
     EducationLevel,
     Ethnicity,
     LatrineType,
@@ -34,11 +36,14 @@ from giamngheo.registry.models import (
     MembershipEnd,
     Person,
     Relationship,
+    SchoolLevel,
     Sex,
+    VocationalLevel,
     WaterSource,
     WorkStatus,
 )
 from giamngheo.registry.validation import HOUSEHOLD_FLAGS, LIVING_CONDITIONS_FIELDS, PERSON_FIELDS
+from giamngheo.reviews.explanations import indicator_name
 from giamngheo.reviews.models import Cause, IncomeMethod, Review
 from giamngheo.reviews.stats import area_label
 
@@ -65,6 +70,56 @@ def date_field(label: Any, *, required: bool = True) -> forms.DateField:
         required=required,
         widget=forms.DateInput(attrs={"placeholder": gettext_lazy("ngày/tháng/năm"), "autocomplete": "off"}),
     )
+
+
+class BirthDateField(forms.CharField):
+    """A birth date as far as it is known: "05/03/1965", "03/1965" or "1965" (ISO "1965-03-05" read too). Cleans to
+    (date, precision): a month and year is the 1st of the month, a year alone 1 January (NĐ 135/2020/NĐ-CP,
+    Điều 3 khoản 3)."""
+
+    def __init__(self, label: Any, **kwargs: Any) -> None:
+        super().__init__(
+            label=label,
+            required=False,
+            widget=forms.TextInput(
+                attrs={
+                    "placeholder": gettext_lazy("ngày/tháng/năm, tháng/năm hoặc năm"),
+                    "autocomplete": "off",
+                }
+            ),
+            **kwargs,
+        )
+
+    def to_python(self, value: Any) -> tuple[date | None, str]:  # type: ignore[override]  # a (date, precision)
+        text = (super().to_python(value) or "").strip()
+        if not text:
+            return None, BirthDatePrecision.DAY
+        patterns = (
+            (r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", lambda d, m, y: (y, m, d), BirthDatePrecision.DAY),
+            (r"(\d{4})-(\d{1,2})-(\d{1,2})", lambda y, m, d: (y, m, d), BirthDatePrecision.DAY),
+            (r"(\d{1,2})[/.-](\d{4})", lambda m, y: (y, m, "1"), BirthDatePrecision.MONTH),
+            (r"(\d{4})", lambda y: (y, "1", "1"), BirthDatePrecision.YEAR),
+        )
+        for pattern, order, precision in patterns:
+            match = re.fullmatch(pattern, text, flags=re.ASCII)
+            if match:
+                year, month, day = (int(part) for part in order(*match.groups()))
+                try:
+                    return date(year, month, day), precision
+                except ValueError:
+                    break
+        raise ValidationError(
+            _("%(field)s: «%(value)s» không phải là ngày sinh (ghi ngày/tháng/năm, tháng/năm hoặc năm).")
+            % {"field": self.label, "value": text},
+            code="invalid",
+        )
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        """Changed when it reads as another date or precision ("05/03/1965" and "1965-03-05" are the same)."""
+        try:
+            return self.to_python(data) != self.to_python(initial)
+        except ValidationError:
+            return True
 
 
 def yes_no_unknown(label: Any) -> forms.TypedChoiceField:
@@ -263,7 +318,7 @@ class HouseholdCreateForm(_PlaceMixin, WorkspaceForm):
     no_working_capacity = yes_no(_HOUSEHOLD_LABELS["no_working_capacity"])
     head_full_name = forms.CharField(label=gettext_lazy("Họ và tên chủ hộ"))
     head_sex = forms.ChoiceField(label=gettext_lazy("Giới tính chủ hộ"), choices=Sex.choices)
-    head_birth_date = date_field(gettext_lazy("Ngày sinh chủ hộ"), required=False)
+    head_birth_date = BirthDateField(gettext_lazy("Ngày sinh chủ hộ"))
     head_citizen_id = forms.CharField(
         label=gettext_lazy("Số định danh cá nhân (CCCD) của chủ hộ"), required=False, empty_value=None
     )
@@ -287,6 +342,7 @@ class HouseholdCreateForm(_PlaceMixin, WorkspaceForm):
         "full_name": "head_full_name",
         "sex": "head_sex",
         "birth_date": "head_birth_date",
+        "birth_date_precision": "head_birth_date",
         "citizen_id": "head_citizen_id",
         "ethnicity": "head_ethnicity",
         "start_date": "registered_on",
@@ -303,10 +359,12 @@ class HouseholdCreateForm(_PlaceMixin, WorkspaceForm):
 
     def head_values(self) -> dict[str, Any]:
         data = self.cleaned_data
+        birth_date, precision = data["head_birth_date"]
         return {
             "full_name": data["head_full_name"],
             "sex": data["head_sex"],
-            "birth_date": data["head_birth_date"],
+            "birth_date": birth_date,
+            "birth_date_precision": precision,
             "citizen_id": data["head_citizen_id"],
             "ethnicity": data["head_ethnicity"],
         }
@@ -361,24 +419,28 @@ class PersonFieldsForm(WorkspaceForm):
 
     full_name = forms.CharField(label=gettext_lazy("Họ và tên"))
     sex = forms.ChoiceField(label=gettext_lazy("Giới tính"), choices=Sex.choices)
-    birth_date = date_field(gettext_lazy("Ngày sinh"), required=False)
+    birth_date = BirthDateField(gettext_lazy("Ngày sinh"))
     citizen_id = forms.CharField(
         label=gettext_lazy("Số định danh cá nhân (CCCD)"), required=False, empty_value=None
     )
     ethnicity = forms.ModelChoiceField(
         queryset=Ethnicity.objects.none(), label=gettext_lazy("Dân tộc"), required=False
     )
-    disabled = yes_no(gettext_lazy("Khuyết tật"))
-    receives_social_allowance = yes_no(gettext_lazy("Hưởng trợ cấp xã hội hằng tháng"))
     has_health_insurance = yes_no_unknown(gettext_lazy("Có bảo hiểm y tế"))
-    in_education = yes_no_unknown(gettext_lazy("Đang đi học / đào tạo"))
-    education_level = optional_choice(gettext_lazy("Trình độ giáo dục"), EducationLevel.choices)
     malnourished = yes_no_unknown(gettext_lazy("Suy dinh dưỡng (trẻ em)"))
+    disabled = yes_no_unknown(gettext_lazy("Khuyết tật"))
+    receives_social_allowance = yes_no_unknown(gettext_lazy("Hưởng trợ cấp xã hội hằng tháng"))
+    in_education = yes_no_unknown(gettext_lazy("Đang đi học / đào tạo"))
+    school_level = optional_choice(gettext_lazy("Cấp học đang theo học"), SchoolLevel.choices)
+    education_level = optional_choice(
+        gettext_lazy("Trình độ học vấn (đã tốt nghiệp)"), EducationLevel.choices
+    )
+    vocational_level = optional_choice(gettext_lazy("Trình độ giáo dục nghề nghiệp"), VocationalLevel.choices)
     work_status = optional_choice(gettext_lazy("Việc làm"), WorkStatus.choices)
     able_to_work = yes_no_unknown(gettext_lazy("Có khả năng lao động"))
-    has_labour_contract = yes_no(gettext_lazy("Có hợp đồng lao động"))
-    on_the_job_training_certified = yes_no(
-        gettext_lazy("Được người sử dụng lao động xác nhận đào tạo tại nơi làm việc")
+    has_labour_contract = yes_no_unknown(gettext_lazy("Có hợp đồng lao động"))
+    on_the_job_training_certified = yes_no_unknown(
+        gettext_lazy("Được doanh nghiệp tuyển dụng và chứng nhận đào tạo nghề tại chỗ")
     )
     has_meritorious_service = yes_no(gettext_lazy("Người có công với cách mạng"))
 
@@ -389,7 +451,7 @@ class PersonFieldsForm(WorkspaceForm):
         (
             gettext_lazy("Y tế, giáo dục"),
             names("has_health_insurance malnourished disabled receives_social_allowance")
-            + names("in_education education_level"),
+            + names("in_education school_level education_level vocational_level"),
         ),
         (
             gettext_lazy("Việc làm"),
@@ -403,15 +465,20 @@ class PersonFieldsForm(WorkspaceForm):
         limit_choices(self.fields["ethnicity"], ethnicities(ethnicity))
 
     def person_values(self, *, only_changed: bool = False) -> dict[str, Any]:
-        return {
+        values = {
             name: self.cleaned_data[name]
             for name in self.PERSON_NAMES
             if name in self.cleaned_data and (not only_changed or name in self.changed_data)
         }
+        if "birth_date" in values:
+            values["birth_date"], values["birth_date_precision"] = values["birth_date"]
+        return values
 
 
 def person_initial(person: Person) -> dict[str, Any]:
-    return {name: getattr(person, name) for name in PersonFieldsForm.PERSON_NAMES}
+    initial = {name: getattr(person, name) for name in PersonFieldsForm.PERSON_NAMES}
+    initial["birth_date"] = person.birth_date_text
+    return initial
 
 
 class MemberAddForm(PersonFieldsForm, StampedForm):
@@ -521,7 +588,7 @@ class AssessmentForm(StampedForm):
         self.indicator_names: list[str] = []
         for code in indicator_codes:
             name = f"entered_{code}"
-            self.fields[name] = yes_no_unknown(catalogue[code].name_vi)
+            self.fields[name] = yes_no_unknown(indicator_name(code, catalogue))
             self.fields[name].error_messages.update(_error_messages(self.fields[name]))
             self.indicator_names.append(name)
         self.fieldsets = (
@@ -571,7 +638,7 @@ class CorrectionForm(StampedForm):
         self.indicator_names: list[str] = []
         for code in indicator_codes:
             name = f"entered_{code}"
-            self.fields[name] = yes_no_unknown(catalogue[code].name_vi)
+            self.fields[name] = yes_no_unknown(indicator_name(code, catalogue))
             self.fields[name].error_messages.update(_error_messages(self.fields[name]))
             self.indicator_names.append(name)
         self.fieldsets = (

@@ -27,6 +27,7 @@ from giamngheo.registry.models import (
     HouseholdEvent,
     HouseholdStatus,
 )
+from giamngheo.reviews.explanations import explain_assessment, indicator_name
 from giamngheo.reviews.models import Assessment, Cause
 from giamngheo.reviews.rounds import household_commune_on
 from giamngheo.reviews.selectors import household_with
@@ -42,7 +43,7 @@ def _indicators(assessment: Assessment, catalogue: dict[str, Any]) -> list[dict[
         bit = 1 << standard.bit(rule.code)
         indicators.append(
             {
-                "name": catalogue[rule.code].name_vi,
+                "name": indicator_name(rule.code, catalogue),
                 "deprived": bool(assessment.deprivation_mask & bit),
                 "conflict": bool(assessment.conflict_mask & bit),
                 "missing": bool(assessment.missing_mask & bit),
@@ -57,7 +58,7 @@ def _change_text(model: Any, name: str, value: Any, catalogue: dict[str, Any]) -
     if value is None or value == "" or value == []:
         return "—"
     if name == "deprivations" and isinstance(value, list):
-        return ", ".join(catalogue[code].name_vi if code in catalogue else str(code) for code in value)
+        return ", ".join(indicator_name(str(code), catalogue) for code in value)
     if name == "causes" and isinstance(value, list):
         labels = dict(Cause.choices)
         return ", ".join(str(labels.get(cause, cause)) for cause in value)
@@ -93,7 +94,12 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     stored = list(household.assessments.all())
     today = timezone.localdate()
     assessments = [
-        {"assessment": a, "indicators": _indicators(a, catalogue), "closed": a.review.is_closed_on(today)}
+        {
+            "assessment": a,
+            "indicators": _indicators(a, catalogue),
+            "closed": a.review.is_closed_on(today),
+            "explained": explain_assessment(a),
+        }
         for a in stored
     ]
     latest = stored[0] if stored else None

@@ -3,6 +3,7 @@ through `reviews.services.assessment_record`, a village reviewer's rights, and a
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from giamngheo.engine.classify import classify_household
 from giamngheo.engine.facts import AreaType, HouseholdFacts, MemberFacts
 from giamngheo.engine.standard import get_standard, standard_in_force
 from giamngheo.registry.models import EventKind, HouseholdEvent
+from giamngheo.reviews.explanations import value_labels
 from giamngheo.reviews.models import Assessment
 from tests.api.conftest import Api, etag
 from tests.registry.factories import make_user
@@ -159,10 +161,13 @@ def test_classify_an_ad_hoc_household_without_storing_it(api: Api, personas: Any
                      MemberFacts(age=10, in_education=True, has_health_insurance=True)),
             wall_durable=False, pillar_durable=False, roof_durable=True, water_source="surface", latrine_type="pit",
         ),
+        value_labels=value_labels(),  # the registry's words for recorded values ("sông, suối, ao, hồ")
     )  # fmt: skip
     assert answer["poverty_class"] == expected.poverty_class == "ngheo"
     assert answer["deprivation_count"] == expected.deprivation_count
     assert answer["explanation"] == expected.explanation
+    assert "nguồn nước: sông, suối, ao, hồ" in answer["explanation"]
+    assert answer["possible_class"] == expected.possible_class == "ngheo"
     assert answer["poverty_line"] == 1_500_000 and answer["poverty_class_label"] == "Hộ nghèo"
     by_code = {item["code"]: item for item in answer["indicators"]}
     assert by_code["bao_hiem_y_te"]["derived"] is True and by_code["chat_luong_nha_o"]["deprived"] is True
@@ -179,3 +184,57 @@ def test_classify_defaults_and_refusals(api: Api, personas: Any) -> None:
     assert wrong.status_code == 422 and "living" in wrong.json()["errors"]
     condition = api.post("owner", "/api/classify", {"income_per_capita": 1, "living": {"floor_area_m2": -2}})
     assert condition.status_code == 422 and "living.floor_area_m2" in condition.json()["errors"]
+
+
+def test_classify_reads_birth_dates_names_the_answers_still_needed_and_speaks_english(api: Api) -> None:
+    body = {
+        "standard": "ND07-2021", "area_type": "nong_thon", "income_per_capita": 1_200_000, "on": "2026-11-20",
+        "members": [
+            # Of working age on 20/11/2026 (born 1990); a wage worker whose labour contract is not recorded.
+            {"name": "Rơ Châm Blơng", "birth_date": "1990-04-02", "sex": "nam", "work_status": "wage_worker",
+             "able_to_work": True, "has_health_insurance": True},
+            # School age 5 in the school year 2026-27: not in school.
+            {"name": "Rơ Châm Dơk", "birth_date": "2021-02-01", "sex": "nu", "in_education": False,
+             "has_health_insurance": True, "malnourished": False},
+        ],
+        "living": {"water_source": "surface", "latrine_type": "septic", "uses_internet": True,
+                   "wall_durable": True, "pillar_durable": True, "roof_durable": True, "floor_area_m2": 40,
+                   "has_tv": True},
+    }  # fmt: skip
+    answer = api.post("unbound", "/api/classify", body).json()
+    assert answer["poverty_class"] == "can_ngheo" and answer["deprivation_count"] == 2
+    by_code = {item["code"]: item for item in answer["indicators"]}
+    assert by_code["viec_lam"]["missing"] is True and by_code["viec_lam"]["derived"] is None
+    assert by_code["viec_lam"]["needed"] == "hợp đồng lao động (Rơ Châm Blơng, 36 tuổi)"
+    assert "tình trạng đi học của trẻ em (Rơ Châm Dơk, 5 tuổi, không đi học)" in answer["explanation"]
+    # Two counted, the employment one and the dependants one undecided: the class could become poor.
+    assert answer["possible_class"] == "ngheo"
+    english = api.client.post(
+        "/api/classify", json.dumps(body), content_type="application/json",
+        headers={"Authorization": f"Bearer {api.token('unbound')}", "Accept-Language": "en"},
+    )  # fmt: skip
+    assert english["Content-Language"] == "en"
+    text = english.json()["explanation"]
+    assert text.startswith("income 1.200.000đ ≤ line 1.500.000đ (rural)")
+    assert "deprived on 2/12: children's school attendance (Rơ Châm Dơk, aged 5, not in school)" in text
+    assert {item["code"]: item for item in english.json()["indicators"]}["viec_lam"]["name"] == "Employment"
+
+
+def test_an_assessment_in_detail_says_what_could_change_it(api: Api, personas: Any, reviews: Any) -> None:
+    household = personas.kongchro_household
+    body = {
+        "review_id": reviews["H-KONGCHRO"].pk,
+        "assessed_on": "2026-11-16",
+        "income_per_capita": 1_000_000,
+    }
+    recorded = api.post(
+        "owner", f"/api/households/{household.pk}/assessments", body, if_match=etag(household)
+    )
+    assert recorded.status_code == 201, recorded.json()
+    detail = api.get("owner", f"/api/assessments/{recorded.json()['id']}").json()
+    missing = [item for item in detail["indicators"] if item["missing"]]
+    assert missing and all(item["needed"] or item["entered"] is None for item in missing)
+    undecided = len(missing)
+    counted = detail["deprivation_count"]
+    expected = "ngheo" if counted + undecided >= 3 else detail["poverty_class"]
+    assert detail["possible_class"] == expected

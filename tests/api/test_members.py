@@ -83,7 +83,9 @@ def test_read_and_edit_a_person(api: Api, personas: Any) -> None:
         if_match=response["ETag"],
     )
     assert bad.status_code == 422 and "12 chữ số" in bad.json()["errors"]["citizen_id"][0]
-    assert Person.objects.get(pk=person_id).disabled is False
+    assert (
+        Person.objects.get(pk=person_id).disabled is None
+    )  # not recorded, and the refused write changed nothing
 
 
 def test_a_person_who_moved_to_another_area_can_no_longer_be_edited(api: Api, personas: Any) -> None:
@@ -175,3 +177,33 @@ def test_an_id_or_code_used_outside_the_area_is_refused_without_naming_who_or_wh
         assert "Rơ Mah Hờ" not in text and "SRó" not in text and "23839" not in text
     assert "064080005678" in member.json()["errors"]["citizen_id"][0]
     assert "H-SRO" in code.json()["errors"]["code"][0]
+
+
+def test_facts_left_out_are_not_recorded_and_a_birth_year_alone_is_accepted(api: Api, personas: Any) -> None:
+    household = personas.kongchro_household
+    body = {
+        "full_name": "Đinh Văn Gió", "sex": "nam", "relationship": "parent", "start_date": "2026-03-01",
+        "birth_date": "1960-01-01", "birth_date_precision": "year", "work_status": "wage_worker",
+        "vocational_level": "elementary",
+    }  # fmt: skip
+    response = api.post("owner", f"/api/households/{household.pk}/members", body, if_match=etag(household))
+    assert response.status_code == 201, response.json()
+    member = response.json()
+    # Not sent = not recorded (null), never "no": the engine leaves what depends on them undecided.
+    assert (member["disabled"], member["receives_social_allowance"], member["has_labour_contract"]) == (
+        None,
+        None,
+        None,
+    )
+    assert member["birth_date_precision"] == "year" and member["vocational_level"] == "elementary"
+    assert member["education_level"] is None
+    refused = api.post(
+        "owner",
+        f"/api/households/{household.pk}/members",
+        {**body, "full_name": "Đinh Thị Lá", "in_education": False, "school_level": "primary"},
+        if_match=response["ETag"],
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"]["school_level"] == [
+        "Cấp học đang theo học «Tiểu học» chỉ ghi cho người đang đi học (đã ghi: không đi học)."
+    ]

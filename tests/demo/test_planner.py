@@ -15,7 +15,7 @@ import pytest
 
 from giamngheo.demo import names, targets
 from giamngheo.demo.plan import Plan
-from giamngheo.demo.planner import PlanConfig, PlanError, build_plan
+from giamngheo.demo.planner import PlanConfig, PlanError, build_plan, later_config
 from giamngheo.demo.population import apportion, load_communes
 from giamngheo.demo.realize import DURABLE_MATERIALS
 from giamngheo.demo.targets import ReviewTarget
@@ -24,6 +24,7 @@ from giamngheo.lib.formatting import percent
 from giamngheo.registry.ethnicities import ethnic_groups
 
 SMALL_COMMUNES = ("23824", "23843", "23854")  # the town, a remote commune, the commune with Jrai villages
+TODAY = date(2026, 11, 20)  # the test calendar's day (tests/conftest.py): the end-2026 review is open
 
 
 def _target(year: int, households: int, poor: int, near_poor: int, middle: int) -> ReviewTarget:
@@ -33,8 +34,18 @@ def _target(year: int, households: int, poor: int, near_poor: int, middle: int) 
     )  # fmt: skip
 
 
-def small_config(seed: int = 7) -> PlanConfig:
+def small_config(seed: int = 7, today: date | None = None) -> PlanConfig:
+    """300 households in three communes; with `today`, the end-2026 review of new Xã Kông Chro over its two
+    former communes among them (the town and Yang Nam, about 250 households at end-2023)."""
     communes = tuple(c for c in load_communes() if c.code in SMALL_COMMUNES)
+    later = later_config(today)
+    if later is not None:
+        later = dataclasses.replace(
+            later,
+            target=_target(2026, 260, 52, 66, 0),
+            legacy_communes=("23824", "23854"),
+            closures={"moved_away": 2, "merged": 1, "died_out": 1},
+        )
     return PlanConfig(
         seed=seed,
         communes=communes,
@@ -45,6 +56,7 @@ def small_config(seed: int = 7) -> PlanConfig:
         closures={"moved_away": 2, "merged": 1, "died_out": 1},
         houses_supported=1,
         regular={"re_poor": 1, "escaped": 2, "newly_poor": 1},
+        later=later,
     )
 
 
@@ -73,19 +85,22 @@ def test_same_seed_same_plan_other_seed_other_plan(plan: Plan) -> None:
     assert build_plan(small_config(seed=8)).checksum() != plan.checksum()
 
 
-def test_plan_does_not_depend_on_the_process(plan: Plan) -> None:
+@pytest.mark.parametrize("today", [None, TODAY])
+def test_plan_does_not_depend_on_the_process(plan: Plan, today: date | None) -> None:
     """String hashing is randomised per process: a plan that iterated over a set would differ between runs."""
     code = (
-        "import django; django.setup(); "
+        "import datetime, django; django.setup(); "
         "from tests.demo.test_planner import small_config; from giamngheo.demo.planner import build_plan; "
-        "print(build_plan(small_config()).checksum())"
+        f"print(build_plan(small_config(today={today!r})).checksum())"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345", "DJANGO_SETTINGS_MODULE": "giamngheo.settings"}
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True, check=True
     )
-    assert result.stdout.strip() == plan.checksum()
+    assert (
+        result.stdout.strip() == (plan if today is None else build_plan(small_config(today=today))).checksum()
+    )
 
 
 def test_household_changes_between_reviews_come_from_registry_events(plan: Plan) -> None:
@@ -195,5 +210,6 @@ def test_published_targets_agree_with_each_other() -> None:
 
 @pytest.mark.parametrize("seed", range(1, 13))
 def test_any_seed_gives_a_valid_plan(seed: int) -> None:
-    plan = build_plan(small_config(seed))
+    plan = build_plan(small_config(seed, today=TODAY))
     assert len(next(r for r in plan.reviews if r.year == 2023 and r.kind == "periodic").assessments) == 305
+    assert len(next(r for r in plan.reviews if r.year == 2026).assessments) == 260

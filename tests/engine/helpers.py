@@ -12,15 +12,26 @@ from giamngheo.engine.standard import Standard
 
 
 def adult(**facts: Any) -> MemberFacts:
-    """A 35-year-old with everything recorded and no deprivation of their own."""
+    """A 35-year-old (born 1991, of working age) with every fact recorded and no deprivation of their own."""
     values: dict[str, Any] = {
         "age": 35,
+        "sex": "nam",
+        "birth_year": 1991,
+        "school_age": 35,
+        "working_age": True,
+        "past_working_age": False,
         "has_health_insurance": True,
         "in_education": False,
+        "school_level": None,
         "education_level": "upper_secondary",
+        "vocational_level": "none",
         "work_status": "self_employed",
+        "has_labour_contract": False,
         "able_to_work": True,
+        "disabled": False,
+        "receives_social_allowance": False,
         "malnourished": False,
+        "on_the_job_training_certified": False,
     }
     values.update(facts)
     return MemberFacts(**values)
@@ -66,6 +77,7 @@ def classify_both(standard: Standard, facts: HouseholdFacts) -> Classification:
         "derivable_mask": result.derivable_mask,
         "conflict_mask": result.conflict_mask,
         "missing_mask": result.missing_mask,
+        "possible_class": result.possible_class.value if result.possible_class else None,
     }
     return result
 

@@ -15,16 +15,9 @@ from hypothesis import strategies as st
 from giamngheo.engine.facts import AreaType, HouseholdFacts, MemberFacts
 from giamngheo.engine.standard import Standard
 
-EDUCATION_LEVELS = [
-    "none",
-    "primary",
-    "lower_secondary",
-    "upper_secondary",
-    "vocational_elementary",
-    "vocational_intermediate",
-    "college",
-    "university",
-]
+EDUCATION_LEVELS = ["none", "primary", "lower_secondary", "upper_secondary", "college", "university"]
+VOCATIONAL_LEVELS = ["none", "elementary", "intermediate", "college"]
+SCHOOL_LEVELS = ["preschool", "primary", "lower_secondary", "upper_secondary", "vocational", "higher"]
 WORK_STATUSES = ["wage_worker", "self_employed", "unemployed", "not_in_labour_force"]
 OTHER_WATER = ["unprotected_well", "surface", "other"]
 OTHER_LATRINES = ["pit", "none", "other"]
@@ -55,15 +48,24 @@ def _numbers(tree: ast.AST, params: dict[str, Any]) -> set[int]:
     return found
 
 
-def age_points(standards: Sequence[Standard]) -> list[int]:
-    """Every integer the member rules compare with (the age thresholds), with its neighbours."""
+def _member_numbers(standards: Sequence[Standard]) -> set[int]:
     numbers: set[int] = set()
     for rule in (rule for standard in standards for rule in standard.indicators):
         if rule.kind in {"any_member", "member_share"}:
             for expression in (rule.among, rule.when):
                 if expression is not None:
                     numbers |= _numbers(expression.tree, rule.params)
-    return [v for v in around(numbers) if 0 <= v <= 120]
+    return numbers
+
+
+def age_points(standards: Sequence[Standard]) -> list[int]:
+    """Every age the member rules compare with (the age thresholds), with its neighbours."""
+    return [v for v in around(_member_numbers(standards)) if 0 <= v <= 120]
+
+
+def birth_year_points(standards: Sequence[Standard]) -> list[int]:
+    """Every birth year the member rules compare with (QĐ 59's 1986), with its neighbours."""
+    return [v for v in around(_member_numbers(standards)) if 1900 <= v <= 2100]
 
 
 def list_param(standards: Sequence[Standard], name: str) -> list[str]:
@@ -83,20 +85,27 @@ BOOL = st.sampled_from([False, True])
 
 def members(standards: Sequence[Standard]) -> st.SearchStrategy[MemberFacts]:
     ages = st.sampled_from([None, *age_points(standards), *range(0, 101)])
+    birth_years = st.sampled_from([None, *birth_year_points(standards), *range(1920, 2027)])
     return st.builds(
         MemberFacts,
         age=ages,
         sex=st.sampled_from([None, "nam", "nu"]),
+        birth_year=birth_years,
+        school_age=ages,
+        working_age=NULLABLE_BOOL,
+        past_working_age=NULLABLE_BOOL,
         has_health_insurance=NULLABLE_BOOL,
         in_education=NULLABLE_BOOL,
+        school_level=st.sampled_from([None, *SCHOOL_LEVELS]),
         education_level=st.sampled_from([None, *EDUCATION_LEVELS]),
+        vocational_level=st.sampled_from([None, *VOCATIONAL_LEVELS]),
         work_status=st.sampled_from([None, *WORK_STATUSES]),
-        has_labour_contract=BOOL,
+        has_labour_contract=NULLABLE_BOOL,
         able_to_work=NULLABLE_BOOL,
-        disabled=BOOL,
-        receives_social_allowance=BOOL,
+        disabled=NULLABLE_BOOL,
+        receives_social_allowance=NULLABLE_BOOL,
         malnourished=NULLABLE_BOOL,
-        on_the_job_training_certified=BOOL,
+        on_the_job_training_certified=NULLABLE_BOOL,
     )
 
 

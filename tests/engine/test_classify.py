@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from giamngheo.engine.classify import classify_income
+from giamngheo.engine.classify import classify_household, classify_income
 from giamngheo.engine.facts import AreaType, PovertyClass
 from giamngheo.engine.standard import get_standard
 from giamngheo.lib.formatting import format_vnd
@@ -123,7 +123,11 @@ def test_entered_flag_is_used_when_the_facts_are_missing() -> None:
     assert (latrine.entered, latrine.derived, latrine.deprived, latrine.missing) == (None, None, False, True)
     assert result.deprivation_mask == 1 << nd07.bit("nguon_nuoc_sinh_hoat")
     assert result.missing_mask == 1 << nd07.bit("nha_tieu_hop_ve_sinh")
-    assert "? Nhà tiêu hợp vệ sinh: chưa có dữ liệu" in result.explanation
+    assert (
+        "? Nhà tiêu hợp vệ sinh: chưa đủ dữ liệu để kết luận — cần ghi: loại nhà tiêu" in result.explanation
+    )
+    assert result.possible_class is NEAR and result.settled
+    assert "Các chỉ số chưa rõ không làm thay đổi phân loại" in result.explanation
 
 
 def test_qd59_health_access_always_comes_from_the_entered_flag() -> None:
@@ -137,7 +141,9 @@ def test_qd59_health_access_always_comes_from_the_entered_flag() -> None:
 def test_conflict_between_entered_flag_and_facts_is_reported_and_the_facts_win() -> None:
     nd07 = get_standard("ND07-2021")
     facts = household(
-        adult(), adult(age=10, has_health_insurance=False, in_education=True, education_level="primary"),
+        adult(),
+        adult(age=10, school_age=10, working_age=False, has_health_insurance=False, in_education=True,
+              school_level="primary", education_level="primary", name="Rơ Châm Dơk"),
         entered={"bao_hiem_y_te": False, "dich_vu_vien_thong": False},
     )  # fmt: skip
     result = classify_both(nd07, facts)
@@ -145,26 +151,95 @@ def test_conflict_between_entered_flag_and_facts_is_reported_and_the_facts_win()
     assert result.conflict_mask == insurance_bit
     assert result.deprivation_mask == insurance_bit
     assert [o.code for o in result.conflicts] == ["bao_hiem_y_te"]
-    assert "⚠ Bảo hiểm y tế: phiếu ghi thiếu hụt «không», dữ liệu hộ cho thấy «có»" in result.explanation
+    assert (
+        "⚠ Bảo hiểm y tế: phiếu rà soát ghi «không thiếu hụt», nhưng theo dữ liệu của hộ thì thiếu hụt "
+        "(Rơ Châm Dơk, 10 tuổi, không có bảo hiểm y tế); kết quả tính theo dữ liệu"
+    ) in result.explanation
 
 
 def test_explanation_reads_like_the_village_meeting() -> None:
     nd07 = get_standard("ND07-2021")
     facts = household(
-        adult(work_status="unemployed"),
-        adult(age=8, in_education=False, education_level="none"),
+        adult(work_status="unemployed", name="Rơ Châm Blơng"),
+        adult(age=5, school_age=5, working_age=False, in_education=False, education_level="none",
+              name="Rơ Châm Dơk"),
         income_per_capita=1_234_567,
         area_type=URBAN,
         latrine_type="pit",
-    )
+    )  # fmt: skip
+    labels = {"work_status": {"unemployed": "Thất nghiệp"}, "latrine_type": {"pit": "Hố đào đơn giản"}}
     result = classify_both(nd07, facts)
     assert result.poverty_class is POOR
-    text = result.explanation
+    text = classify_household(nd07, facts, value_labels=labels).explanation
     assert "thu nhập 1.234.567đ" in text
     assert f"chuẩn {format_vnd(2_000_000)} (thành thị)" in text
-    assert "thiếu hụt 3/12: việc làm, tình trạng đi học của trẻ em, nhà tiêu hợp vệ sinh" in text
+    assert (
+        "thiếu hụt 3/12: việc làm (Rơ Châm Blơng, 35 tuổi, việc làm: thất nghiệp), "
+        "tình trạng đi học của trẻ em (Rơ Châm Dơk, 5 tuổi, không đi học), "
+        "nhà tiêu hợp vệ sinh (loại nhà tiêu: hố đào đơn giản)"
+    ) in text
     assert "→ hộ nghèo (chuẩn ND07-2021)" in text
     assert "đủ 3 chỉ số thiếu hụt" in text
+
+
+def test_explanation_in_english_names_the_indicators_and_causes_in_english() -> None:
+    nd07 = get_standard("ND07-2021")
+    facts = household(
+        adult(work_status="unemployed", name="Rơ Châm Blơng"),
+        adult(age=5, school_age=5, working_age=False, in_education=False, name="Rơ Châm Dơk"),
+        area_type=URBAN,
+        latrine_type=None,
+    )
+    text = classify_household(nd07, facts, language="en").explanation
+    assert text.startswith("income 1.000.000đ ≤ line 2.000.000đ (urban)")
+    assert "deprived on 2/12: employment (Rơ Châm Blơng, aged 35, work: unemployed)" in text
+    assert "(Rơ Châm Dơk, aged 5, not in school)" in text
+    assert "→ a near-poor household (standard ND07-2021)" in text
+    assert "? Hygienic latrine: not enough data to decide — still needed: latrine" in text
+    assert "If the undecided indicators turned out deprived, the household would be a poor household" in text
+
+
+def test_an_unrecorded_fact_leaves_the_indicator_undecided_and_says_whether_the_class_could_change() -> None:
+    nd07 = get_standard("ND07-2021")
+    # Two deprivations recorded (no internet, an unsafe water source); the labour contract of a wage worker is not
+    # recorded: the employment indicator is undecided, and it alone could make the household poor.
+    facts = household(
+        adult(work_status="wage_worker", has_labour_contract=None, name="Đinh Văn A"),
+        uses_internet=False,
+        water_source="river",
+    )
+    result = classify_both(nd07, facts)
+    assert result.poverty_class is NEAR and result.possible_class is POOR and not result.settled
+    assert [o.code for o in result.undecided] == ["viec_lam"]
+    assert "? Việc làm: chưa đủ dữ liệu để kết luận — cần ghi: hợp đồng lao động (Đinh Văn A, 35 tuổi)" in (
+        result.explanation
+    )
+    assert "Nếu các chỉ số chưa rõ là thiếu hụt, hộ sẽ là hộ nghèo" in result.explanation
+    # Recorded either way, it decides.
+    with_contract = household(adult(work_status="wage_worker", has_labour_contract=True), uses_internet=False,
+                              water_source="river")  # fmt: skip
+    assert classify_both(nd07, with_contract).undecided == ()
+    without = household(adult(work_status="wage_worker", has_labour_contract=False), uses_internet=False,
+                        water_source="river")  # fmt: skip
+    assert classify_both(nd07, without).poverty_class is POOR
+
+
+def test_a_missing_disability_or_allowance_flag_does_not_lower_the_dependants_count() -> None:
+    nd07 = get_standard("ND07-2021")
+    elder = {"age": 70, "working_age": False, "past_working_age": True, "work_status": "retired"}
+    # Two children, one working adult and two elders whose allowance is not recorded: 2/5 certain, 4/5 possible.
+    facts = household(
+        adult(),
+        adult(age=4, school_age=4, working_age=False, in_education=True, school_level="preschool"),
+        adult(age=7, school_age=7, working_age=False, in_education=True, school_level="primary"),
+        adult(**elder, receives_social_allowance=None),
+        adult(**elder, receives_social_allowance=None),
+    )
+    dependants = next(o for o in classify_both(nd07, facts).outcomes if o.code == "nguoi_phu_thuoc")
+    assert dependants.derived is None and dependants.missing
+    one = household(*facts.members[:3], adult(**elder, receives_social_allowance=True),
+                    adult(**elder, receives_social_allowance=None))  # fmt: skip
+    assert next(o for o in classify_both(nd07, one).outcomes if o.code == "nguoi_phu_thuoc").derived is True
 
 
 def test_explanation_of_middle_and_two_tier_and_area_label() -> None:

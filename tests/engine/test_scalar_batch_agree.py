@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from giamngheo.engine.batch import RESULT_COLUMNS, classify_frame
 from giamngheo.engine.classify import Classification, classify_household
-from giamngheo.engine.facts import HOUSEHOLD_FACT_TYPES, MEMBER_FACT_DEFAULTS, HouseholdFacts
+from giamngheo.engine.facts import HOUSEHOLD_FACT_TYPES, HouseholdFacts
 from giamngheo.engine.frames import facts_to_frames
 from giamngheo.engine.standard import Standard, load_standards
 
@@ -34,6 +34,7 @@ PROPERTY_SETTINGS = settings(
 def scalar_row(result: Classification) -> dict[str, object]:
     row: dict[str, object] = {
         "poverty_class": result.poverty_class.value,
+        "possible_class": result.possible_class.value if result.possible_class else None,
         "deprivation_count": result.deprivation_count,
     }
     row.update({name: getattr(result, name) for name in MASKS})
@@ -84,19 +85,32 @@ def test_absent_columns_mean_not_recorded(facts: list[HouseholdFacts]) -> None:
             assert row["derivable_mask"] == 0
 
 
+# Facts a members frame may lack (an import that does not record them): read as not recorded on both paths.
+UNRECORDED_MEMBER_FACTS = {
+    "has_labour_contract": None,
+    "disabled": None,
+    "receives_social_allowance": None,
+    "on_the_job_training_certified": None,
+    "school_level": None,
+    "vocational_level": None,
+}
+
+
 @settings(PROPERTY_SETTINGS, max_examples=30)
 @given(facts=st.lists(households(STANDARDS), min_size=1, max_size=8))
-def test_absent_member_columns_take_the_member_defaults(facts: list[HouseholdFacts]) -> None:
-    """A members frame without the columns that MemberFacts defaults (labour contract, disability, allowance,
-    on-the-job training) reads them as their defaults, as the scalar path does."""
-    defaulted = [
-        replace(h, members=tuple(replace(m, **MEMBER_FACT_DEFAULTS) for m in h.members)) for h in facts
+def test_absent_member_columns_mean_not_recorded(facts: list[HouseholdFacts]) -> None:
+    """A members frame without some fact columns (labour contract, disability, allowance, on-the-job training,
+    school and vocational levels) reads them as not recorded, as the scalar path does with None: never "no"."""
+    unrecorded = [
+        replace(h, members=tuple(replace(m, **UNRECORDED_MEMBER_FACTS) for m in h.members)) for h in facts
     ]
-    household_frame, member_frame = facts_to_frames(defaulted)
-    slim = member_frame.drop(list(MEMBER_FACT_DEFAULTS))
+    household_frame, member_frame = facts_to_frames(facts)
+    slim = member_frame.drop(list(UNRECORDED_MEMBER_FACTS))
     for standard in STANDARDS:
         batch = classify_frame(standard, household_frame, slim)
-        for household, row in zip(defaulted, batch.select(RESULT_COLUMNS).iter_rows(named=True), strict=True):
+        for household, row in zip(
+            unrecorded, batch.select(RESULT_COLUMNS).iter_rows(named=True), strict=True
+        ):
             assert row == scalar_row(classify_household(standard, household))
 
 

@@ -89,7 +89,7 @@ def test_in_english_too(client: Client, personas):
     client.force_login(personas.owner)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # what the language switch sets
     response = client.get(reverse("jobs:template"), {"chuan": "ND99-2040"})
-    assert response.content.decode().startswith("There is no poverty standard «ND99-2040».")
+    assert response.content.decode().startswith("There is no poverty standard “ND99-2040”.")
 
 
 def test_the_upload_page_links_to_every_template(client: Client, personas):

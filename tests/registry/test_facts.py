@@ -64,9 +64,12 @@ def test_member_facts_come_from_the_person_record():
         facts.area_type is AreaType.RURAL and facts.is_agri is True and facts.income_per_capita == 1_200_000
     )
     assert facts.entered == {"viec_lam": True}
-    assert facts.members == (MemberFacts(age=33, sex="nam", has_health_insurance=False, in_education=False,
+    # Recorded facts as recorded, unrecorded ones None (never "no"); the date facts computed for 01/10/2023.
+    assert facts.members == (MemberFacts(age=33, sex="nam", birth_year=1990, school_age=33, working_age=True,
+                                         past_working_age=False, has_health_insurance=False, in_education=False,
                                          education_level="primary", work_status="wage_worker",
-                                         has_labour_contract=False, able_to_work=True, disabled=True),)  # fmt: skip
+                                         has_labour_contract=False, able_to_work=True, disabled=True,
+                                         name="Y Blôk"),)  # fmt: skip
     assert facts_on(household, date(2023, 10, 1), is_agri=False).is_agri is False
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from giamngheo.registry import services
 from giamngheo.registry.facts import household_facts
 from giamngheo.registry.models import EventKind, HouseholdEvent, HouseholdStatus, Membership
-from tests.registry.factories import make_commune, make_household, make_person
+from tests.registry.factories import make_commune, make_household, make_person, make_reform_area, make_village
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +89,28 @@ def test_a_split_moves_the_chosen_members_into_a_new_household():
         HouseholdEvent.objects.filter(household=new).order_by("id").values_list("kind", flat=True)
     )
     assert new_kinds == [EventKind.CREATED, EventKind.MEMBER_ADDED, EventKind.MEMBER_ADDED]
+
+
+def test_a_split_after_the_2025_reform_registers_the_new_household_in_todays_commune():
+    # A household registered in 2020 in a legacy commune that ended on 30/06/2025: a split in 2026 registers the
+    # new household where its village is today, not in the commune that no longer exists.
+    units = make_reform_area()
+    village = make_village(units["new_commune"])
+    village.legacy_commune = units["yang_trung"]
+    village.save()
+    household = make_household(commune=units["yang_trung"], village=village,
+                               members=[{"full_name": "Cha"}, {"full_name": "Con trai"}])  # fmt: skip
+    son = Membership.objects.get(household=household, person__full_name="Con trai").person
+    new = services.household_split(household=household, new_code="KC-T26", members=[son], on=date(2026, 3, 1),
+                                   actor=None)  # fmt: skip
+    assert (new.commune, new.village) == (units["new_commune"], village)
+    # Before the reform the legacy commune still existed: the new household stays in it.
+    earlier = make_household(commune=units["yang_trung"], village=village,
+                             members=[{"full_name": "Mẹ"}, {"full_name": "Con gái"}])  # fmt: skip
+    daughter = Membership.objects.get(household=earlier, person__full_name="Con gái").person
+    old = services.household_split(household=earlier, new_code="KC-T24", members=[daughter], on=date(2024, 3, 1),
+                                   actor=None)  # fmt: skip
+    assert old.commune == units["yang_trung"]
 
 
 def test_a_split_must_leave_someone_and_take_only_members():

@@ -14,6 +14,7 @@ from giamngheo.engine.standard import get_standard
 from giamngheo.registry.facts import facts_from_json, household_facts
 from giamngheo.registry.models import EventKind, HouseholdEvent
 from giamngheo.reviews import services
+from giamngheo.reviews.explanations import recorded_labels
 from giamngheo.reviews.models import Assessment, Review
 from giamngheo.standards.models import PovertyStandard
 from tests.registry.factories import (
@@ -97,7 +98,7 @@ def test_assessment_record_classifies_with_the_engine_and_explains():
     standard = get_standard("ND07-2021")
     facts = household_facts(household, on=date(2023, 10, 10), income_per_capita=1_200_000,
                             entered={"dinh_duong": True, "chat_luong_nha_o": False})  # fmt: skip
-    expected = classify_household(standard, facts)
+    expected = classify_household(standard, facts, value_labels=recorded_labels())  # stored in Vietnamese
     assert assessment.poverty_class == "ngheo" == expected.poverty_class
     assert assessment.deprivation_count == expected.deprivation_count >= 3
     for mask in ("deprivation_mask", "derived_mask", "derivable_mask", "conflict_mask", "missing_mask"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from typing import Any
 
 import pytest
 import time_machine
@@ -13,8 +14,8 @@ from giamngheo.engine.standard import get_standard
 from giamngheo.registry import services as registry
 from giamngheo.registry.facts import facts_from_json, household_facts
 from giamngheo.reviews import reclassify, services
+from giamngheo.reviews.explanations import explanation_for, recorded_labels, value_labels
 from giamngheo.reviews.models import Assessment
-from giamngheo.reviews.reclassify import explanation_for
 from tests.registry.factories import GOOD_CONDITIONS, POOR_CONDITIONS, make_commune, make_household
 from tests.reviews.helpers import open_review
 
@@ -75,9 +76,9 @@ def record_random(review, households, seed: int) -> list[Assessment]:
     return list(Assessment.objects.filter(review=review).order_by("id"))
 
 
-def scalar(assessment: Assessment, standard_code: str | None = None):
+def scalar(assessment: Assessment, standard_code: str | None = None, **options: Any):
     standard = get_standard(standard_code or assessment.standard_id)
-    return classify_household(standard, facts_from_json(assessment.facts))
+    return classify_household(standard, facts_from_json(assessment.facts), **options)
 
 
 def scramble(review) -> None:
@@ -111,7 +112,7 @@ def test_fast_path_restores_exactly_what_the_scalar_engine_computes():
         )
         if stored.poverty_class != "khong_ngheo" or stored.deprivation_mask:
             assert stored.explanation == ""  # the old text described the old result
-        assert explanation_for(stored) == expected.explanation
+        assert explanation_for(stored) == scalar(stored, value_labels=value_labels()).explanation
     assert dict(report.by_class) == {
         c: Assessment.objects.filter(poverty_class=c).count()
         for c in Assessment.objects.values_list("poverty_class", flat=True).distinct()
@@ -157,7 +158,8 @@ def test_rederive_reads_the_registry_again():
     assert report.total == 1 and report.changed == 1 and report.rederived
     assessment.refresh_from_db()
     expected = classify_household(get_standard("ND07-2021"), household_facts(
-        household, on=date(2023, 10, 1), income_per_capita=1_000_000, entered={}))  # fmt: skip
+        household, on=date(2023, 10, 1), income_per_capita=1_000_000, entered={}),
+        value_labels=recorded_labels())  # fmt: skip
     assert tuple(getattr(assessment, f) for f in RESULTS) == tuple(getattr(expected, f) for f in RESULTS)
     assert assessment.poverty_class == "can_ngheo"
     assert facts_from_json(assessment.facts).wall_durable is True  # the snapshot the new class came from
@@ -221,6 +223,6 @@ def test_classify_many_equals_the_scalar_engine_with_its_explanations(standard_c
     ]  # fmt: skip
     facts = facts_for_households(requests)
     standard = get_standard(standard_code)
-    expected = [classify_household(standard, f) for f in facts]
+    expected = [classify_household(standard, f, value_labels=recorded_labels()) for f in facts]
     assert classify_many(standard, facts) == expected
     assert any(r.conflict_mask for r in expected) and any(r.missing_mask for r in expected)

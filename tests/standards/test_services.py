@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from giamngheo.engine.standard import NOT_STANDARDS
 from giamngheo.standards.models import PovertyStandard
 from giamngheo.standards.services import sync_standards
 
@@ -20,7 +21,7 @@ DATA_DIR = Path(settings.GIAMNGHEO_STANDARDS_DIR)
 
 
 def standard_files(data_dir: Path) -> dict[str, Path]:
-    return {path.stem: path for path in data_dir.glob("*.toml") if path.name != "indicators.toml"}
+    return {path.stem: path for path in data_dir.glob("*.toml") if path.name not in NOT_STANDARDS}
 
 
 def raw_standard(code: str, data_dir: Path = DATA_DIR) -> dict:

@@ -142,8 +142,15 @@ def test_a_date_field_shows_its_value_day_month_year(client: Client, world: Scen
     field = re.search(r'<input[^>]*name="birth_date"[^>]*>', page)
     assert field is not None
     assert 'value="01/05/1982"' in field.group(0) and 'type="text"' in field.group(0)
-    placeholder = {"vi": "ngày/tháng/năm", "en": "dd/mm/yyyy"}[language]
+    # A birth date may be known to the month or the year only (NĐ 135/2020 Điều 3 khoản 3).
+    placeholder = {"vi": "ngày/tháng/năm, tháng/năm hoặc năm", "en": "dd/mm/yyyy, mm/yyyy or yyyy"}[language]
     assert f'placeholder="{placeholder}"' in field.group(0)
+    leave = in_language(client, language).get(
+        reverse("web:member-leave", args=[world.household.pk, world.wife.pk])
+    )
+    date_field = re.search(r'<input[^>]*name="end_date"[^>]*>', leave.content.decode())
+    assert date_field is not None
+    assert f'placeholder="{ {"vi": "ngày/tháng/năm", "en": "dd/mm/yyyy"}[language] }"' in date_field.group(0)
 
 
 def test_a_commune_that_ended_says_until_when_day_month_year(client: Client, world: Scenario) -> None:

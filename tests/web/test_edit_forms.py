@@ -43,6 +43,8 @@ INSURED_ADULT = {
     "able_to_work": True,
     "in_education": False,
     "education_level": "upper_secondary",
+    "disabled": False,
+    "receives_social_allowance": False,
 }
 
 
@@ -271,7 +273,9 @@ def test_add_member_bad_input(client: Client, world: Scenario) -> None:
     assert response.status_code == 422
     errors = response.context["form"].errors
     assert errors["full_name"] == ["Họ và tên: không được để trống."]
-    assert errors["birth_date"] == ["Ngày sinh: không phải là ngày hợp lệ (ngày/tháng/năm)."]
+    assert errors["birth_date"] == [
+        "Ngày sinh: «31/02/2020» không phải là ngày sinh (ghi ngày/tháng/năm, tháng/năm hoặc năm)."
+    ]
 
     future = timezone.localdate() + timedelta(days=5)
     response = client.post(

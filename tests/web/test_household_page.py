@@ -120,3 +120,45 @@ def test_page_stays_within_a_fixed_number_of_queries(
     # 14: with the regular round a re-record would go into once the latest round has closed.
     with django_assert_max_num_queries(14):
         assert client.get(url).status_code == 200
+
+
+def test_the_page_names_the_answers_still_needed_and_whether_they_could_change_the_class(
+    client: Client, world: Scenario
+) -> None:
+    # A child in school whose level is not recorded: the schooling indicator cannot be decided, and as the
+    # household is one deprivation short of poor, it could change the class.
+    make_person(world.household, full_name="Đinh Thị Na", birth_date=date(2017, 3, 1), in_education=True,
+                has_health_insurance=True, malnourished=False)  # fmt: skip
+    page = _page(client, world)
+    panel = page[page.index('id="phan-loai"') :]
+    assert "Chưa kết luận được: nếu các chỉ số chưa rõ là thiếu hụt, hộ sẽ là Hộ nghèo." in panel
+    assert "Tình trạng đi học của trẻ em: cấp học đang theo học (Đinh Thị Na, 9 tuổi)" in panel
+    # Once recorded, the indicator is decided and nothing is asked for.
+    child = world.household.memberships.get(person__full_name="Đinh Thị Na").person
+    services.member_update(person=child, actor=None, on=date(2026, 11, 20), school_level="primary")
+    page = _page(client, world)
+    assert "Cần ghi thêm" not in page[page.index('id="phan-loai"') : page.index('id="ra-soat"')]
+
+
+def test_the_page_explains_in_english_when_english_is_chosen(client: Client, world: Scenario) -> None:
+    client.cookies["django_language"] = "en"
+    page = _page(client, world)
+    assert "income 1.000.000đ ≤ line 1.500.000đ (rural); deprived on 2/12" in page
+    assert "domestic water (water source: rivers, streams, ponds, lakes)" in page
+    assert "✗ Domestic water" in page and "✓ Health insurance" in page
+    assert "a near-poor household (standard ND07-2021)" in page
+
+
+def test_the_page_names_low_income_workers(client: Client, personas: Any, world: Scenario) -> None:
+    # NĐ 30/2025: a household that is neither poor nor near-poor with at most 2,250,000 đồng per person per month
+    # (rural): its workers are low-income workers.
+    from giamngheo.reviews.services import assessment_record
+
+    assessment_record(review=world.review, household=world.household, assessed_on=date(2026, 11, 17),
+                      income_per_capita=2_000_000, actor=personas.owner)  # fmt: skip
+    page = _page(client, world)
+    assert "người lao động của hộ là người lao động có thu nhập thấp (Nghị định 30/2025/NĐ-CP)" in page
+    assert "Đinh Văn Hùng, Đinh Thị Lan" in page
+    assessment_record(review=world.review, household=world.household, assessed_on=date(2026, 11, 18),
+                      income_per_capita=2_250_001, actor=personas.owner)  # fmt: skip
+    assert "người lao động có thu nhập thấp" not in _page(client, world)

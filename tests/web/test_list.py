@@ -257,16 +257,20 @@ VARIANTS = {
     "ethnicity and flags": {"dan_toc": "13", "nong_nghiep": "1", "tinh_trang": "active"},
     "page 2": {"trang": "2"},
 }
-# Session, user, role and area, communes on offer, [villages], [people named], count, page ids, page rows; on
-# PostgreSQL also the savepoint and SET LOCAL around the page queries. A commune officer's area adds a few.
+# Session, user, role and area, communes on offer, [villages], [people named], count, page ids, page rows. A
+# commune officer's area adds a few. Statements that read nothing are not counted: on PostgreSQL the savepoint and
+# the SET LOCAL planner settings around the page queries.
 MAX_QUERIES = 17  # a name search also names the members who matched
+CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "SET LOCAL")
 
 
 def _measure(client: Client, params: dict[str, str]) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(list_url(), params)
     assert response.status_code == 200
-    return len(queries)
+    return sum(
+        1 for query in queries.captured_queries if not query["sql"].lstrip().upper().startswith(CONTROL)
+    )
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
@@ -274,7 +278,6 @@ def _measure(client: Client, params: dict[str, str]) -> int:
 def test_the_list_runs_a_fixed_number_of_queries(
     client: Client,
     area: dict[str, Any],
-    django_assert_max_num_queries: Any,
     monkeypatch: pytest.MonkeyPatch,
     persona: str,
     variant: str,
@@ -302,8 +305,8 @@ def test_the_list_runs_a_fixed_number_of_queries(
         if variant == "class":
             items = [reviews.AssessmentInput(h, date(2021, 10, 1), *INPUT["ngheo"]) for h in households]
             reviews.assessments_bulk_record(items, review=review, actor=None, historical=True)
-        with django_assert_max_num_queries(MAX_QUERIES):
-            counts.append(_measure(client, params))
+        counts.append(_measure(client, params))
+        assert counts[-1] <= MAX_QUERIES, counts
     assert counts[0] == counts[1]
 
 

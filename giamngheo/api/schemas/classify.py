@@ -4,25 +4,44 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from giamngheo.api.schemas.common import Flag, Input, Money, Text
+from giamngheo.api.schemas.common import Day, Flag, Input, Money, Text
 from giamngheo.api.schemas.reviews import IndicatorOut
-from giamngheo.registry.models import AreaType, EducationLevel, LatrineType, Sex, WaterSource, WorkStatus
+from giamngheo.registry.models import (
+    AreaType,
+    EducationLevel,
+    LatrineType,
+    SchoolLevel,
+    Sex,
+    VocationalLevel,
+    WaterSource,
+    WorkStatus,
+)
 from giamngheo.reviews.models import PovertyClass
 
 
 class MemberFactsIn(Input):
-    age: Annotated[int, Field(ge=0, le=150)] | None = None
+    """A member's facts. Omitted or null = not recorded: the indicators that need it stay undecided, never "no".
+    With `birth_date` (and `sex`), age, school age and working age are computed on `on`; `age` alone (whole years)
+    decides the rules that read ages but leaves working age unknown."""
+
+    name: Annotated[Text, Field(max_length=120)] | None = Field(None, description="Tên, để giải thích")
+    birth_date: Day | None = Field(None, description="Ngày sinh (chỉ biết năm: ngày 01/01 của năm sinh)")
+    age: Annotated[int, Field(ge=0, le=150)] | None = Field(
+        None, description="Tuổi tròn, khi không gửi ngày sinh"
+    )
     sex: Sex | None = None
     has_health_insurance: Flag | None = None
     in_education: Flag | None = None
+    school_level: SchoolLevel | None = None
     education_level: EducationLevel | None = None
+    vocational_level: VocationalLevel | None = None
     work_status: WorkStatus | None = None
-    has_labour_contract: Flag = False
+    has_labour_contract: Flag | None = None
     able_to_work: Flag | None = None
-    disabled: Flag = False
-    receives_social_allowance: Flag = False
+    disabled: Flag | None = None
+    receives_social_allowance: Flag | None = None
     malnourished: Flag | None = None
-    on_the_job_training_certified: Flag = False
+    on_the_job_training_certified: Flag | None = None
 
 
 class LivingFactsIn(Input):
@@ -54,6 +73,7 @@ class ClassifyIn(Input):
     )
     members: list[MemberFactsIn] = Field(default_factory=list, max_length=100)
     living: LivingFactsIn | None = None
+    on: Day | None = Field(None, description="Ngày tính tuổi và độ tuổi lao động (mặc định hôm nay)")
 
 
 class ClassifyOut(Schema):
@@ -70,3 +90,6 @@ class ClassifyOut(Schema):
     middle_line: int | None
     indicators: list[IndicatorOut]
     explanation: str
+    possible_class: PovertyClass = Field(
+        description="Phân loại nếu mọi chỉ số chưa rõ đều là thiếu hụt (bằng poverty_class khi không thể thay đổi)"
+    )

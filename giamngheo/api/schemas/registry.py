@@ -11,6 +11,7 @@ from giamngheo.api.schemas.reviews import AssessmentItem
 from giamngheo.api.schemas.units import UnitRef
 from giamngheo.registry.models import (
     AreaType,
+    BirthDatePrecision,
     ClosedReason,
     EducationLevel,
     HouseholdStatus,
@@ -18,7 +19,9 @@ from giamngheo.registry.models import (
     Material,
     MembershipEnd,
     Relationship,
+    SchoolLevel,
     Sex,
+    VocationalLevel,
     WaterSource,
     WorkStatus,
 )
@@ -116,19 +119,22 @@ class PersonFields(Schema):
     full_name: str
     sex: Sex
     birth_date: date | None
+    birth_date_precision: BirthDatePrecision
     citizen_id: str | None
     ethnicity_id: int | None
     ethnicity_name: str | None
-    disabled: bool
-    receives_social_allowance: bool
+    disabled: bool | None
+    receives_social_allowance: bool | None
     has_health_insurance: bool | None
     in_education: bool | None
+    school_level: SchoolLevel | None
     education_level: EducationLevel | None
+    vocational_level: VocationalLevel | None
     work_status: WorkStatus | None
-    has_labour_contract: bool
+    has_labour_contract: bool | None
     able_to_work: bool | None
     malnourished: bool | None
-    on_the_job_training_certified: bool
+    on_the_job_training_certified: bool | None
     has_meritorious_service: bool
     date_of_death: date | None
 
@@ -154,20 +160,23 @@ class MemberOut(Schema):
     full_name: str = _of_person("full_name")
     sex: Sex = _of_person("sex")
     birth_date: date | None = _of_person("birth_date")
+    birth_date_precision: BirthDatePrecision = _of_person("birth_date_precision")
     citizen_id: str | None = _of_person("citizen_id")
     ethnicity_id: int | None = _of_person("ethnicity_id")
     ethnicity_name: str | None
 
-    disabled: bool = _of_person("disabled")
-    receives_social_allowance: bool = _of_person("receives_social_allowance")
+    disabled: bool | None = _of_person("disabled")
+    receives_social_allowance: bool | None = _of_person("receives_social_allowance")
     has_health_insurance: bool | None = _of_person("has_health_insurance")
     in_education: bool | None = _of_person("in_education")
+    school_level: SchoolLevel | None = _of_person("school_level")
     education_level: EducationLevel | None = _of_person("education_level")
+    vocational_level: VocationalLevel | None = _of_person("vocational_level")
     work_status: WorkStatus | None = _of_person("work_status")
-    has_labour_contract: bool = _of_person("has_labour_contract")
+    has_labour_contract: bool | None = _of_person("has_labour_contract")
     able_to_work: bool | None = _of_person("able_to_work")
     malnourished: bool | None = _of_person("malnourished")
-    on_the_job_training_certified: bool = _of_person("on_the_job_training_certified")
+    on_the_job_training_certified: bool | None = _of_person("on_the_job_training_certified")
     has_meritorious_service: bool = _of_person("has_meritorious_service")
     date_of_death: date | None = _of_person("date_of_death")
 
@@ -251,18 +260,25 @@ class MemberCreate(Stamp):
     relationship: Relationship
     start_date: Day = Field(description="Ngày vào hộ")
     birth_date: Day | None = None
+    birth_date_precision: BirthDatePrecision = Field(
+        BirthDatePrecision.DAY,
+        description="Phần ngày sinh đã biết: day, month (birth_date là ngày 01 của tháng) hoặc year (01/01)",
+    )
     citizen_id: Annotated[Text, Field(max_length=32)] | None = None
     ethnicity_id: Id | None = None
-    disabled: Flag = False
-    receives_social_allowance: Flag = False
+    # Facts the standards read: omitted or null = not recorded (undecided, never "no").
+    disabled: Flag | None = None
+    receives_social_allowance: Flag | None = None
     has_health_insurance: Flag | None = None
     in_education: Flag | None = None
+    school_level: SchoolLevel | None = None
     education_level: EducationLevel | None = None
+    vocational_level: VocationalLevel | None = None
     work_status: WorkStatus | None = None
-    has_labour_contract: Flag = False
+    has_labour_contract: Flag | None = None
     able_to_work: Flag | None = None
     malnourished: Flag | None = None
-    on_the_job_training_certified: Flag = False
+    on_the_job_training_certified: Flag | None = None
     has_meritorious_service: Flag = False
 
 
@@ -274,13 +290,16 @@ class MemberUpdate(Stamp):
     full_name: Annotated[Text, Field(max_length=200)] | None = None
     sex: Sex | None = None
     birth_date: Day | None = None
+    birth_date_precision: BirthDatePrecision | None = None
     citizen_id: Annotated[Text, Field(max_length=32)] | None = None
     ethnicity_id: Id | None = None
     disabled: Flag | None = None
     receives_social_allowance: Flag | None = None
     has_health_insurance: Flag | None = None
     in_education: Flag | None = None
+    school_level: SchoolLevel | None = None
     education_level: EducationLevel | None = None
+    vocational_level: VocationalLevel | None = None
     work_status: WorkStatus | None = None
     has_labour_contract: Flag | None = None
     able_to_work: Flag | None = None

@@ -10,8 +10,8 @@ from giamngheo.api.schemas.units import UnitRef
 from giamngheo.areas.models import UnitLevel
 from giamngheo.engine.standard import StandardError, get_standard, load_catalogue
 from giamngheo.registry.models import AreaType
+from giamngheo.reviews.explanations import Explained, explain_assessment, indicator_name, language
 from giamngheo.reviews.models import Cause, IncomeMethod, PovertyClass, ReviewKind
-from giamngheo.reviews.reclassify import explanation_for
 
 
 class ReviewRef(Schema):
@@ -55,7 +55,8 @@ class IndicatorOut(Schema):
     derived: bool | None = Field(description="Suy ra từ dữ liệu đã ghi; null: không đủ dữ liệu")
     deprived: bool = Field(description="Giá trị được tính")
     conflict: bool = Field(description="Phiếu và dữ liệu khác nhau")
-    missing: bool = Field(description="Không có cả phiếu lẫn dữ liệu")
+    missing: bool = Field(description="Chưa kết luận được: không có cả phiếu lẫn đủ dữ liệu")
+    needed: str = Field("", description="Các thông tin cần ghi để kết luận chỉ số chưa rõ")
 
 
 class AssessmentDetail(AssessmentItem):
@@ -70,6 +71,10 @@ class AssessmentDetail(AssessmentItem):
     reviewer_name: str
     indicators: list[IndicatorOut]
     explanation: str
+    possible_class: PovertyClass | None = Field(
+        description="Phân loại nếu mọi chỉ số chưa rõ đều là thiếu hụt (bằng poverty_class khi không thể thay đổi); "
+        "null khi không tính lại được từ dữ liệu đã lưu"
+    )
     classified_at: datetime
 
     @staticmethod
@@ -90,26 +95,42 @@ class AssessmentDetail(AssessmentItem):
             standard = get_standard(obj.standard_id)
         except StandardError:  # its data file is gone: the stored class and explanation still stand
             return []
+        needed = dict(_explained(obj).needed)
         indicators = []
         for rule in standard.indicators:
             bit = 1 << standard.bit(rule.code)
             indicators.append(
                 {
                     "code": rule.code,
-                    "name": standard.catalogue[rule.code].name_vi,
-                    "description": rule.describe_vi,
+                    "name": indicator_name(rule.code, standard.catalogue),
+                    "description": rule.describe_en if language() == "en" else rule.describe_vi,
                     "entered": bool(obj.entered_mask & bit) if obj.entered_known_mask & bit else None,
                     "derived": bool(obj.derived_mask & bit) if obj.derivable_mask & bit else None,
                     "deprived": bool(obj.deprivation_mask & bit),
                     "conflict": bool(obj.conflict_mask & bit),
                     "missing": bool(obj.missing_mask & bit),
+                    "needed": needed.get(indicator_name(rule.code, standard.catalogue), ""),
                 }
             )
         return indicators
 
     @staticmethod
     def resolve_explanation(obj: Any) -> str:
-        return explanation_for(obj)
+        return _explained(obj).text
+
+    @staticmethod
+    def resolve_possible_class(obj: Any) -> str | None:
+        result = _explained(obj).result
+        return result.possible_class.value if result is not None and result.possible_class else None
+
+
+def _explained(assessment: Any) -> Explained:
+    """The assessment explained once per response (its resolvers share it)."""
+    cached = getattr(assessment, "_explained", None)
+    if cached is None:
+        cached = explain_assessment(assessment)
+        assessment._explained = cached
+    return cached
 
 
 class AssessmentCreate(Stamp):

@@ -26,6 +26,7 @@ from giamngheo.accounts.scope import scope_for
 from giamngheo.engine.standard import StandardError, get_standard, load_catalogue, standard_in_force
 from giamngheo.registry.models import Household
 from giamngheo.reviews import services as reviews
+from giamngheo.reviews.explanations import explain_assessment
 from giamngheo.reviews.models import Assessment, Review
 from giamngheo.reviews.rounds import household_commune_on, regular_round_period
 from giamngheo.reviews.selectors import assessment_in_force_of
@@ -117,7 +118,11 @@ def assessment_add(request: HttpRequest, pk: int) -> HttpResponse:
         if run_service(form, save):
             assessment = recorded[0]
             if not confirmed:
-                confirm = {"review": data["review"], "assessment": assessment}
+                confirm = {
+                    "review": data["review"],
+                    "assessment": assessment,
+                    "explained": explain_assessment(assessment),
+                }
             else:
                 messages.success(
                     request,
@@ -294,7 +299,11 @@ def assessment_correct(request: HttpRequest, pk: int, assessment_pk: int) -> Htt
 
         if run_service(form, save):
             if not confirmed:
-                confirm = {"review": assessment.review, "assessment": corrected[0]}
+                confirm = {
+                    "review": assessment.review,
+                    "assessment": corrected[0],
+                    "explained": explain_assessment(corrected[0]),
+                }
             else:
                 messages.success(
                     request,

@@ -17,12 +17,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from giamngheo.engine.classify import Classification, classify_household
+from giamngheo.engine.classify import Classification
 from giamngheo.engine.facts import AreaType, HouseholdFacts
+from giamngheo.engine.low_income import LowIncomeFinding, low_income_workers
 from giamngheo.engine.standard import Standard, StandardError, get_standard, standard_in_force
 from giamngheo.registry.facts import household_facts, living_conditions_facts, member_facts
 from giamngheo.registry.models import Household, LivingConditions, Person
 from giamngheo.registry.validation import LIVING_CONDITIONS_FIELDS
+from giamngheo.reviews.explanations import explain_live, indicator_name
 from giamngheo.reviews.models import Assessment, PovertyClass
 from giamngheo.reviews.services import RerecordPlan, entered_flags, rerecord_standard
 
@@ -63,6 +65,10 @@ class Outcome:
 
     result: Classification
     basis: Basis
+    needed: tuple[tuple[str, str], ...] = ()  # (indicator, answers still needed) for the undecided indicators
+    low_income: LowIncomeFinding | None = None  # NĐ 30/2025 low-income workers, where the standard sets them
+    low_income_workers: tuple[str, ...] = ()  # their names
+    low_income_undecided: tuple[str, ...] = ()  # members whose working age or ability to work is not recorded
 
     @property
     def has_income(self) -> bool:
@@ -78,7 +84,17 @@ class Outcome:
 
     @property
     def deprived_names(self) -> list[str]:
-        return [outcome.name_vi for outcome in self.result.outcomes if outcome.deprived]
+        return [indicator_name(outcome.code) for outcome in self.result.outcomes if outcome.deprived]
+
+    @property
+    def could_change(self) -> bool:
+        """Undecided indicators could change the class (with an income to classify)."""
+        return self.has_income and not self.result.settled
+
+    @property
+    def possible_label(self) -> str:
+        possible = self.result.possible_class
+        return str(PovertyClass(possible.value).label) if possible is not None else ""
 
     def same_as(self, other: Outcome) -> bool:
         """Same class, deprivations and reasons (the explanation names the income line that applies)."""
@@ -156,8 +172,26 @@ def facts_with(household: Household, basis: Basis, changes: FactChanges | None =
 
 
 def classify(household: Household, basis: Basis, changes: FactChanges | None = None) -> Outcome:
+    facts = facts_with(household, basis, changes)
+    explained = explain_live(basis.standard, facts)
+    result = explained.result
+    assert result is not None
+    finding = None
+    if basis.income is not None:
+        finding = low_income_workers(basis.standard, facts, result.poverty_class, basis.on)
+        if not finding.household:
+            finding = None
+
+    def names(indexes: tuple[int, ...]) -> tuple[str, ...]:
+        return tuple(facts.members[i].name or "" for i in indexes)
+
     return Outcome(
-        result=classify_household(basis.standard, facts_with(household, basis, changes)), basis=basis
+        result=result,
+        basis=basis,
+        needed=explained.needed,
+        low_income=finding,
+        low_income_workers=names(finding.workers) if finding else (),
+        low_income_undecided=names(finding.undecided) if finding else (),
     )
 
 

@@ -1,8 +1,9 @@
 """`giamngheo demo [--serve] [--port N] [--seed N]`: the Kông Chro demo district, ready to explore.
 
 Migrates the database, loads the administrative units and the poverty standards, generates the demo district
-(illustrative data; see giamngheo/demo/targets.py for the published figures it reproduces) unless it is already
-there, creates the demo login and prints the logins and the district's figures. With --serve it then runs the
+(illustrative data; see giamngheo/demo/targets.py for the published figures it reproduces, and for the demo's own
+choices for the end-2026 review of new Xã Kông Chro, recorded as far as the day of the build allows) unless it is
+already there, creates the demo login and prints the logins and the district's figures. With --serve it then runs the
 development server on 127.0.0.1 and, beside it, the background-job worker (`giamngheo worker`), stopped with it.
 """
 
@@ -29,15 +30,16 @@ from giamngheo.demo.build import DemoBuildError, build_district
 from giamngheo.demo.models import DemoRun
 from giamngheo.demo.planner import DEFAULT_SEED, PlanError, build_plan, district_config
 from giamngheo.demo.rollup import RollupError, check_rollup
-from giamngheo.demo.summary import poor_flows
+from giamngheo.demo.summary import later_summary, poor_flows
 from giamngheo.demo.users import DEMO_PASSWORD, ensure_demo_users
 from giamngheo.lib.formatting import group_thousands
 
 
 class Command(BaseCommand):
     help = (
-        "Tạo dữ liệu mẫu huyện Kông Chro (Gia Lai) — 12.681 hộ rà soát cuối năm 2022, 12.836 hộ cuối năm 2023 — "
-        "rồi in tài khoản đăng nhập và số liệu hộ nghèo; --serve chạy luôn máy chủ web trên 127.0.0.1."
+        "Tạo dữ liệu mẫu huyện Kông Chro (Gia Lai) — 12.681 hộ rà soát cuối năm 2022, 12.836 hộ cuối năm 2023, "
+        "rà soát cuối năm 2026 của xã Kông Chro theo chuẩn nghèo NĐ 351/2025 — rồi in tài khoản đăng nhập và số "
+        "liệu hộ nghèo; --serve chạy luôn máy chủ web trên 127.0.0.1."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -108,10 +110,15 @@ class Command(BaseCommand):
         self.say(f"Lập kế hoạch dữ liệu mẫu huyện Kông Chro (hạt giống {seed}) ...")
         step = time.perf_counter()
         try:
-            plan = build_plan(district_config(seed))
+            plan = build_plan(district_config(seed, today=timezone.localdate()))
         except PlanError as exc:
             raise CommandError(f"Không lập được dữ liệu mẫu: {exc}") from exc
         self.say(f"  xong trong {_seconds(time.perf_counter() - step)}; ghi vào cơ sở dữ liệu ...")
+        if plan.today is None:
+            self.say(
+                f"  (Chưa đến đợt khảo sát rà soát cuối năm {targets.REVIEW_2026.year} "
+                f"(từ {targets.SURVEY_2026[0]:%d/%m/%Y}): dữ liệu mẫu dừng ở năm {targets.REVIEW_2023.year}.)"
+            )
         try:
             run, report = build_district(plan, say=self.say)
         except (DemoBuildError, ValidationError) as exc:
@@ -134,7 +141,8 @@ class Command(BaseCommand):
         self.say("")
         self.say(
             f"Dữ liệu mẫu (minh họa, không phải số liệu thật của từng hộ): {group_thousands(run.households)} hộ, "
-            f"{group_thousands(run.persons)} nhân khẩu, {group_thousands(run.events)} biến động năm 2023, "
+            f"{group_thousands(run.persons)} nhân khẩu, {group_thousands(run.events)} biến động sau đợt rà soát "
+            f"đầu tiên, "
             f"{group_thousands(run.assessments)} phiếu rà soát."
         )
         district = resolve_unit(
@@ -151,6 +159,10 @@ class Command(BaseCommand):
         )
         flows = poor_flows(targets.REVIEW_2023.year, commune_ids_within(district))
         self.say(f"  {flows.describe()}")
+        later = later_summary()
+        if later is not None:
+            self.say("")
+            self.say(later)
 
 
 # How long a stopping worker may take to finish the job it is running before it is killed.
