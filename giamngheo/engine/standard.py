@@ -152,6 +152,11 @@ class Standard:
         return tuple(rule.code for rule in self.indicators)
 
     @property
+    def has_middle_line(self) -> bool:
+        """Whether the standard sets a middle-living-standard line (NĐ 351/2025 sets none for 2027-2030)."""
+        return any(lines.middle_line is not None for lines in self.income.values())
+
+    @property
     def mask(self) -> int:
         """The bits of the indicators this standard counts."""
         return sum(1 << self.catalogue[code].bit for code in self.indicator_codes)

@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 
 from giamngheo.areas.models import AdminUnit
 from giamngheo.areas.selectors import commune_ids_within
+from giamngheo.engine.standard import load_standards
 from giamngheo.lib.formatting import format_percent_vi, group_thousands, percent
 from giamngheo.reviews.models import Assessment, PovertyClass, Review, ReviewKind
 
@@ -37,7 +38,9 @@ class YearFigures:
     poverty_rate: Decimal | None
     near_poor_households: int
     near_poor_rate: Decimal | None
-    middle_households: int
+    # None when no standard behind the figures sets a middle-living-standard line: "0 households" would say the
+    # households were counted and none qualified.
+    middle_households: int | None
     middle_rate: Decimal | None
     multidimensional_poverty_rate: Decimal | None
 
@@ -116,17 +119,20 @@ def figures_from_counts(year: int, standards: Iterable[str], counts: Mapping[str
     total = sum(counts.values())
     poor = counts.get(PovertyClass.POOR, 0)
     near_poor = counts.get(PovertyClass.NEAR_POOR, 0)
-    middle = counts.get(PovertyClass.MIDDLE, 0)
+    codes = sorted(set(standards))
+    known = load_standards()
+    has_middle = any(known[code].has_middle_line for code in codes if code in known)
+    middle = counts.get(PovertyClass.MIDDLE, 0) if has_middle else None
     return YearFigures(
         year=year,
-        standard=", ".join(sorted(set(standards))) or None,
+        standard=", ".join(codes) or None,
         total_households=total,
         poor_households=poor,
         poverty_rate=percent(poor, total),
         near_poor_households=near_poor,
         near_poor_rate=percent(near_poor, total),
         middle_households=middle,
-        middle_rate=percent(middle, total),
+        middle_rate=percent(middle, total) if middle is not None else None,
         multidimensional_poverty_rate=percent(poor + near_poor, total),
     )
 
@@ -179,9 +185,16 @@ def format_vi(stats: AreaStats) -> str:
         f"  {total_label:<44}{group_thousands(figures.total_households):>10}",
         _count_line(_("Hộ nghèo"), figures.poor_households, figures.poverty_rate),
         _count_line(_("Hộ cận nghèo"), figures.near_poor_households, figures.near_poor_rate),
-        _count_line(
-            _("Hộ nông, lâm, ngư, diêm nghiệp có mức sống TB"), figures.middle_households, figures.middle_rate
-        ),
+    ]
+    if figures.middle_households is not None:
+        lines.append(
+            _count_line(
+                _("Hộ nông, lâm, ngư, diêm nghiệp có mức sống TB"),
+                figures.middle_households,
+                figures.middle_rate,
+            )
+        )
+    lines += [
         f"  {rate_label:<44}{'':>10}   {format_percent_vi(figures.multidimensional_poverty_rate)}",
     ]
     previous = stats.previous

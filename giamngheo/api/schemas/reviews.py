@@ -196,7 +196,9 @@ class YearFiguresOut(Schema):
     poverty_rate: float | None = Field(description="Phần trăm, 2 chữ số thập phân; null khi không có hộ")
     near_poor_households: int
     near_poor_rate: float | None
-    middle_households: int
+    middle_households: int | None = Field(
+        description="null khi chuẩn nghèo không quy định chuẩn mức sống trung bình (NĐ 351/2025)"
+    )
     middle_rate: float | None
     multidimensional_poverty_rate: float | None
 
