@@ -8,11 +8,13 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 HOUSEHOLDS ?= 1000000
+# The PostgreSQL run shares its cache (and login throttling) through this Redis database unless REDIS_URL is set.
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/5
 
-.PHONY: setup chromium messages demo test test-sqlite test-postgres lint bench clean help
+.PHONY: setup secret-key chromium messages demo test test-sqlite test-postgres lint bench clean help
 
 help:
-	@echo "make demo   — set up and serve the Kông Chro demo on http://127.0.0.1:$(PORT)"
+	@echo "make demo   — set up and serve the Kông Chro demo on http://127.0.0.1:$(PORT) (gunicorn and the job worker)"
 	@echo "make test   — the whole suite on SQLite (and on PostgreSQL when DATABASE_URL names one)"
 	@echo "make lint   — ruff and mypy"
 	@echo "make bench  — the classification benchmark (HOUSEHOLDS=$(HOUSEHOLDS))"
@@ -26,6 +28,12 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	touch $@
 
 setup: $(VENV)/.installed
+
+# The settings refuse to load without SECRET_KEY (giamngheo/server/secret_key.py). Tools that load them outside
+# `giamngheo demo` and pytest (mypy's Django plugin, makemessages) use the data folder's key, made here once unless
+# SECRET_KEY or SECRET_KEY_FILE is set.
+secret-key: setup
+	@$(BIN)/python -m giamngheo.server.secret_key >/dev/null
 
 # The browser tests drive Debian's chromium through Playwright (no browser download); install it when missing.
 chromium:
@@ -47,22 +55,22 @@ test-sqlite: setup chromium
 	env -u DATABASE_URL $(BIN)/pytest
 
 test-postgres: setup chromium
-	@echo "== test suite on $$(echo $$DATABASE_URL | sed 's#//[^@]*@#//#') =="
-	$(BIN)/pytest
+	@echo "== test suite on $$(echo $$DATABASE_URL | sed 's#//[^@]*@#//#'), cache on $${REDIS_URL:-$(TEST_REDIS_URL)} =="
+	REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" $(BIN)/pytest
 
 # Refresh the English catalogue from the Vietnamese source strings and compile it (needs GNU gettext:
 # `apt-get install gettext`). The compiled .mo is committed, so running the project does not need gettext.
-messages: setup
+messages: secret-key
 	cd giamngheo && ../$(BIN)/python ../manage.py makemessages -l en --no-obsolete --no-location \
 	  -i "engine/*" -i "survey/*" -i "lib/*" -i "static/*"
 	cd giamngheo && ../$(BIN)/python ../manage.py compilemessages -l en
 
-lint: setup
+lint: secret-key
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy giamngheo
 
-bench: setup
+bench: secret-key
 	env -u DATABASE_URL $(BIN)/python benchmarks/classify.py --households $(HOUSEHOLDS)
 	@if [ -n "$$DATABASE_URL" ]; then $(BIN)/python benchmarks/classify.py --households $(HOUSEHOLDS); fi
 

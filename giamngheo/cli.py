@@ -25,7 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("stats", "Số liệu hộ nghèo theo địa bàn và năm / poverty figures by area and year"),
     "token": ("token", "Tạo / thu hồi mã truy cập API (token create USERNAME) / create or revoke API tokens"),
     "worker": ("db_worker", "Chạy tiến trình xử lý công việc nền / run the background job worker"),
-    "serve": ("runserver", "Chạy máy chủ web / run the web server"),
+    "serve": ("serve", "Chạy máy chủ web (gunicorn) / run the production web server"),
 }
 
 USAGE = """Cách dùng / usage: giamngheo COMMAND [OPTIONS]
@@ -58,6 +58,16 @@ def main(argv: list[str] | None = None) -> int:
     name = args[0]
     command = COMMANDS[name][0] if name in COMMANDS else name.replace("-", "_")
 
+    # The settings refuse to load without SECRET_KEY; the demo makes its own key once, before they load.
+    if name == "demo":
+        from giamngheo.server.secret_key import ensure_key
+
+        ensure_key()
+    problem = _settings_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
+
     from django.core.management import execute_from_command_line
 
     try:
@@ -66,6 +76,19 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     return 0
+
+
+def _settings_problem() -> str | None:
+    """The message of a configuration the settings refuse (no SECRET_KEY, a malformed variable), shown as it is
+    rather than as a traceback; None when the settings load."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018  # loads the settings module
+    except ImproperlyConfigured as exc:
+        return f"giamngheo: {exc}"
+    return None
 
 
 if __name__ == "__main__":

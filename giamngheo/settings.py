@@ -10,8 +10,18 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from giamngheo.server.secret_key import (
+    MISSING_KEY_MESSAGE,
+    SecretKeyError,
+    configured_key,
+    data_dir,
+    default_key_file,
+    ensure_key_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -50,18 +60,47 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-DATA_DIR = Path(env_str("GIAMNGHEO_DATA_DIR", str(BASE_DIR / "var")))
+DATA_DIR = data_dir()
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "")
+# No key in the code (giamngheo/server/secret_key.py): SECRET_KEY, else the file SECRET_KEY_FILE, else
+# DATA_DIR/secret-key. DEBUG on (a developer's machine) creates that file once; DEBUG off refuses to start.
+try:
+    SECRET_KEY = configured_key() or ""
+    if not SECRET_KEY and DEBUG:
+        ensure_key_file()
+        SECRET_KEY = configured_key() or ""
+except SecretKeyError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
 if not SECRET_KEY:
-    if DEBUG or env_bool("GIAMNGHEO_INSECURE_DEFAULT_KEY", True):
-        # Local development, tests and the demo only; production sets SECRET_KEY.
-        SECRET_KEY = "giamngheo-insecure-development-key-not-for-production"  # noqa: S105
-    else:
-        raise ImproperlyConfigured("SECRET_KEY must be set")
+    raise ImproperlyConfigured(MISSING_KEY_MESSAGE.format(path=default_key_file()))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+
+# --- HTTPS (behind a reverse proxy that terminates TLS, such as the nginx example in deploy/) -------------------
+# HTTPS=1 turns on everything `giamngheo check --deploy` asks for. The proxy must set X-Forwarded-Proto itself
+# (overwriting any value the client sent): Django then trusts it to tell HTTPS requests from plain ones.
+HTTPS = env_bool("HTTPS", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# HSTS: a year by default. Preload only matters if the domain's owner submits it to the browsers' list (and
+# hstspreload.org accepts registrable domains only), so announcing it is harmless and keeps the deploy check clean.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+# A form posted over HTTPS must come from one of the site's own hosts ("example.gov.vn" -> "https://example.gov.vn",
+# ".example.gov.vn" -> "https://*.example.gov.vn"); CSRF_TRUSTED_ORIGINS adds others.
+CSRF_TRUSTED_ORIGINS = [
+    *(
+        f"https://*{host}" if host.startswith(".") else f"https://{host}"
+        for host in (ALLOWED_HOSTS if HTTPS else [])
+        if host != "*"
+    ),
+    *env_list("CSRF_TRUSTED_ORIGINS", []),
+]
+# --- end HTTPS ----------------------------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -82,10 +121,15 @@ INSTALLED_APPS = [
     "giamngheo.reviews",
     "giamngheo.demo",
     "giamngheo.web",
+    "giamngheo.server",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from the WSGI process, before sessions and the rest: no database work for a CSS file.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "giamngheo.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,11 +209,60 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# --- Static files: WhiteNoise -------------------------------------------------------------------------------------
+# `giamngheo serve` runs collectstatic into STATIC_ROOT; WhiteNoise serves that folder from every web process, with
+# gzip copies made at collect time. CompressedStaticFilesStorage rather than the Manifest variant: file names stay
+# unhashed, so `{% static %}` needs no manifest and works where collectstatic never ran (the tests, the browser
+# tests' live server, a command rendering a page); the price is revalidation (ETag / Last-Modified, a 304) instead
+# of far-future caching. With DEBUG on, WhiteNoise also serves straight from the apps' folders (its default).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# --- end static files ---------------------------------------------------------------------------------------------
+
+# --- Security headers on every response ---------------------------------------------------------------------------
+# SecurityMiddleware: X-Content-Type-Options: nosniff, Referrer-Policy, Cross-Origin-Opener-Policy; clickjacking
+# middleware: X-Frame-Options. django-csp: the Content Security Policy. Every script and style is a file under
+# /static/ (no inline code, no style attribute; tests/server/test_headers.py checks the pages), so the policy needs
+# neither 'unsafe-inline' nor 'unsafe-eval'. data: images: the API docs' vendored stylesheet (swagger-ui) draws
+# its icons with them.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+    },
+}
+# --- end security headers -----------------------------------------------------------------------------------------
 
 # Background jobs (django-tasks): stored in the database, run by `giamngheo worker` (started by `make demo`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- Cache: shared by every process through Redis when REDIS_URL is set (login throttling counts there too) ---------
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "giamngheo"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- end cache ----------------------------------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

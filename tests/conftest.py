@@ -30,6 +30,25 @@ def _calendar(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _empty_cache_at_start() -> None:
+    """With REDIS_URL set (`make test-postgres`) the cache outlives the test run: start from an empty one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache_after_each_test() -> Iterator[None]:
+    """What a test counted in the cache (login failures, ...) must not reach the next test, in local memory or in a
+    shared Redis alike. Only caches the test touched are cleared (no Redis round trip for the others)."""
+    yield
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]

@@ -123,30 +123,24 @@ def test_second_run_does_nothing_quickly() -> None:
     assert DemoRun.objects.count() == 1
 
 
-def test_serve_runs_the_development_server_on_localhost(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_runs_the_production_server_on_localhost(monkeypatch: pytest.MonkeyPatch) -> None:
     from giamngheo.demo.management.commands import demo
 
-    calls: list[tuple[Any, ...]] = []
-    real = demo.call_command
-
-    def fake(name: str, *args: Any, **kwargs: Any) -> None:
-        if name == "runserver":
-            calls.append((name, *args, kwargs))
-        else:
-            real(name, *args, **kwargs)
-
+    servers: list[int] = []
     stopped: list[Any] = []
     worker = types.SimpleNamespace(pid=4242, returncode=0)
-    monkeypatch.setattr(demo, "call_command", fake)
+    server = types.SimpleNamespace(pid=4343, returncode=0, wait=lambda: 0)
     monkeypatch.setattr(demo, "_port_free", lambda port: True)
     monkeypatch.setattr(demo, "_start_worker", lambda: worker)
+    monkeypatch.setattr(demo, "_start_server", lambda port: servers.append(port) or server)
+    monkeypatch.setattr(demo, "_stop_server", stopped.append)
     monkeypatch.setattr(demo, "_stop_worker", stopped.append)
     out = io.StringIO()
     call_command("demo", "--serve", "--port", "8765", stdout=out)
-    assert calls == [("runserver", "127.0.0.1:8765", {"use_reloader": False, "insecure_serving": True})]
+    assert servers == [8765]  # `giamngheo serve --host 127.0.0.1 --port 8765` (tests/server/test_serve.py)
     assert "http://127.0.0.1:8765/" in out.getvalue()
     assert "giamngheo worker, PID 4242" in out.getvalue()
-    assert stopped == [worker]  # the worker stops with the server
+    assert stopped == [server, worker]  # the worker stops with the server
 
 
 def test_transitions_between_the_reviews_are_realistic() -> None:

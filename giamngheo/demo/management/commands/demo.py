@@ -4,7 +4,8 @@ Migrates the database, loads the administrative units and the poverty standards,
 (illustrative data; see giamngheo/demo/targets.py for the published figures it reproduces, and for the demo's own
 choices for the end-2026 review of new Xã Kông Chro, recorded as far as the day of the build allows) unless it is
 already there, creates the demo login and prints the logins and the district's figures. With --serve it then runs the
-development server on 127.0.0.1 and, beside it, the background-job worker (`giamngheo worker`), stopped with it.
+production web server (`giamngheo serve`: gunicorn, static files through WhiteNoise) on 127.0.0.1 and, beside it,
+the background-job worker (`giamngheo worker`), stopped with it.
 """
 
 from __future__ import annotations
@@ -76,10 +77,10 @@ class Command(BaseCommand):
             self._serve(port)
 
     def _serve(self, port: int) -> None:
-        """Run the development server with the background-job worker beside it (same settings and database),
-        and stop the worker when the server stops."""
+        """Run the production web server (`giamngheo serve`, gunicorn) on 127.0.0.1 with the background-job worker
+        beside it (same settings and database), and stop the worker when the server stops."""
         if not _port_free(port):
-            # Checked first: runserver leaves with os._exit on a busy port, which would orphan the worker.
+            # Checked first: a server that cannot bind would leave at once, after the worker was started for nothing.
             raise CommandError(f"Cổng {port} đang được dùng; chọn cổng khác, ví dụ --port {port + 1}.")
         worker = _start_worker()
         self.say(
@@ -87,18 +88,26 @@ class Command(BaseCommand):
             "nó dừng cùng máy chủ."
         )
         self.say(f"Mở http://127.0.0.1:{port}/ trong trình duyệt (Ctrl+C để dừng).")
-        # A server stopped by SIGTERM or SIGHUP (not only Ctrl+C) must stop the worker too; runserver only
-        # handles KeyboardInterrupt, so those signals become one.
+        # Ctrl+C reaches the server (same process group) and this process; SIGTERM or SIGHUP sent to this process
+        # alone becomes the same interruption, and the server is then stopped from here.
         previous = {number: signal.signal(number, _interrupt) for number in _STOP_SIGNALS}
+        server: subprocess.Popen[bytes] | None = None
+        interrupted = False
         try:
-            # insecure_serving: serve the CSS even with DEBUG off; the server listens on 127.0.0.1 only.
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
+            server = _start_server(port)
+            server.wait()
+        except KeyboardInterrupt:
+            interrupted = True
         finally:
             for number, handler in previous.items():
                 signal.signal(number, handler)
+            if server is not None:
+                _stop_server(server)
             self.say("Đang dừng tiến trình xử lý công việc nền ...")
             _stop_worker(worker)
             self.say(f"Đã dừng tiến trình xử lý công việc nền (mã thoát {worker.returncode}).")
+        if not interrupted and server is not None and server.returncode != 0:
+            raise CommandError(f"Máy chủ web dừng với mã thoát {server.returncode}.")
 
     def _generate(self, seed: int) -> DemoRun:
         from giamngheo.areas.loader import load_units
@@ -167,6 +176,8 @@ class Command(BaseCommand):
 
 # How long a stopping worker may take to finish the job it is running before it is killed.
 WORKER_STOP_SECONDS = 30
+# How long the web server may take to finish the requests in flight (gunicorn's graceful timeout is 30 s).
+SERVER_STOP_SECONDS = 35
 
 
 _STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
@@ -178,7 +189,7 @@ def _interrupt(number: int, frame: FrameType | None) -> None:
 
 def _port_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as runserver does: TIME_WAIT is free
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does: TIME_WAIT is free
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -186,13 +197,28 @@ def _port_free(port: int) -> bool:
     return True
 
 
+def _child_environment() -> dict[str, str]:
+    # SETTINGS_MODULE is None while settings are overridden (tests); the environment then names the module.
+    module = settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE") or "giamngheo.settings"
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": module}
+
+
+def _start_server(port: int) -> subprocess.Popen[bytes]:
+    """`giamngheo serve` on 127.0.0.1 in a child process with this process's settings and environment. In this
+    process's group, so that Ctrl+C in the terminal stops it at once."""
+    command = [sys.executable, "-m", "giamngheo.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    return subprocess.Popen(command, env=_child_environment())  # noqa: S603  # fixed arguments
+
+
+def _stop_server(server: subprocess.Popen[bytes]) -> None:
+    """Stop gunicorn gracefully (SIGTERM: requests in flight finish), then for good if it takes too long."""
+    _stop_child(server, SERVER_STOP_SECONDS)
+
+
 def _start_worker() -> subprocess.Popen[bytes]:
     """`giamngheo worker` (django-tasks' db_worker) in a child process with this process's settings and
     environment (so the same database). In its own session, so that Ctrl+C in the terminal reaches only the
     server; the worker is then stopped here, gracefully."""
-    # SETTINGS_MODULE is None while settings are overridden (tests); the environment then names the module.
-    module = settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE") or "giamngheo.settings"
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": module}
     command = [
         sys.executable,
         "-m",
@@ -203,18 +229,23 @@ def _start_worker() -> subprocess.Popen[bytes]:
         "--interval",
         "1",
     ]
-    return subprocess.Popen(command, env=environment, start_new_session=True)  # noqa: S603  # fixed arguments
+    return subprocess.Popen(command, env=_child_environment(), start_new_session=True)  # noqa: S603  # fixed arguments
 
 
 def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
-    if worker.poll() is not None:
+    """SIGTERM: the worker finishes the task it is running, then exits; killed if it takes too long."""
+    _stop_child(worker, WORKER_STOP_SECONDS)
+
+
+def _stop_child(child: subprocess.Popen[bytes], seconds: float) -> None:
+    if child.poll() is not None:
         return
-    worker.terminate()  # SIGTERM: the worker finishes the task it is running, then exits
+    child.terminate()
     try:
-        worker.wait(timeout=WORKER_STOP_SECONDS)
+        child.wait(timeout=seconds)
     except (subprocess.TimeoutExpired, KeyboardInterrupt):
-        worker.kill()
-        worker.wait()
+        child.kill()
+        child.wait()
 
 
 def _seconds(value: float) -> str:
