@@ -24,7 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo", "Tạo dữ liệu mẫu huyện Kông Chro (--serve để chạy máy chủ) / load the demo"),
     "stats": ("stats", "Số liệu hộ nghèo theo địa bàn và năm / poverty figures by area and year"),
     "token": ("token", "Tạo / thu hồi mã truy cập API (token create USERNAME) / create or revoke API tokens"),
-    "worker": ("db_worker", "Chạy tiến trình xử lý công việc nền / run the background job worker"),
+    "worker": ("worker", "Chạy tiến trình xử lý công việc nền / run the background job worker"),
     "serve": ("serve", "Chạy máy chủ web (gunicorn) / run the production web server"),
 }
 

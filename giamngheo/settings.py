@@ -273,3 +273,33 @@ LOGGING = {
 
 # Where the poverty standards' data files live (one TOML file per standard).
 GIAMNGHEO_STANDARDS_DIR = Path(env_str("GIAMNGHEO_STANDARDS_DIR", str(PACKAGE_DIR / "standards" / "data")))
+
+# --- Background-job liveness and /healthz (giamngheo.jobs.liveness, giamngheo.jobs.health) -------------------------
+
+
+def env_seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, got {raw!r}") from exc
+    if not value >= 0:
+        raise ImproperlyConfigured(f"{name} must be zero or more seconds, got {raw!r}")
+    return value
+
+
+# A worker writes its heartbeat this often; a running job whose worker was not seen for the timeout is failed.
+JOB_HEARTBEAT_SECONDS = env_seconds("JOB_HEARTBEAT_SECONDS", 5)
+JOB_WORKER_TIMEOUT_SECONDS = env_seconds("JOB_WORKER_TIMEOUT_SECONDS", 60)
+# Assessments an area job classifies between two progress updates.
+JOB_AREA_CHUNK_ASSESSMENTS = env_int("JOB_AREA_CHUNK_ASSESSMENTS", 20_000)
+# TEST HOOK ONLY (tests/jobs/test_worker_killed.py): an area job sleeps this long after each chunk, so that a test
+# can kill its worker mid-job. Never set in production.
+JOB_TEST_SLEEP_PER_CHUNK_SECONDS = env_seconds("GIAMNGHEO_TEST_SLEEP_PER_CHUNK", 0)
+# /healthz fails below this much free space where uploads and results are stored, and without a live worker
+# unless HEALTH_REQUIRE_WORKER=0 (a site that runs no background jobs).
+HEALTH_MIN_FREE_MB = env_int("HEALTH_MIN_FREE_MB", 500)
+HEALTH_REQUIRE_WORKER = env_bool("HEALTH_REQUIRE_WORKER", True)
+# --- end of background-job liveness and /healthz -------------------------------------------------------------------

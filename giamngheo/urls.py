@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from giamngheo.accounts.forms import ThrottledAuthenticationForm
 from giamngheo.api.urls import api
+from giamngheo.jobs.health import healthz
 from giamngheo.web import errors
 
 # Error pages in the site's layout, with the reason (giamngheo.web.errors); the API answers its own in JSON.
@@ -13,6 +14,7 @@ handler404 = errors.page_not_found
 handler500 = errors.server_error
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("giamngheo.web.urls")),
     path("cong-viec/", include("giamngheo.jobs.urls")),
     path("api/", api.urls),

@@ -9,6 +9,10 @@ loaded whole into memory with the row, they do not bloat the table that the job 
 every second, and they stay readable when the database is not. They are stored under generated paths (a random
 folder per job), never served from MEDIA_URL: the only way to them is the download view, which checks that the
 job belongs to the account. An input is kept whatever happens to the job, so a failed job loses no data.
+
+A worker (`giamngheo worker`) keeps a `WorkerHeartbeat` row fresh while it lives, and a job records which worker
+runs it (`worker`): a running job whose worker stopped beating was lost with it (killed, out of memory) and is
+marked failed (`giamngheo.jobs.liveness`).
 """
 
 from __future__ import annotations
@@ -87,6 +91,17 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
     finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
     task_result_id = models.CharField(_("mã công việc trong hàng đợi"), max_length=64, blank=True)
+    # The django-tasks worker id of the worker that runs (ran) the job; blank while queued.
+    worker = models.CharField(_("tiến trình xử lý"), max_length=64, blank=True)
+    # A job started again from a failed one ("Chạy lại") names it.
+    retry_of = models.ForeignKey(
+        "self",
+        verbose_name=_("chạy lại từ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retries",
+    )
 
     class Meta:
         verbose_name = _("công việc nền")
@@ -126,3 +141,22 @@ class Job(models.Model):
             label = area_label(self.area)
             return f"{label}, {self.year}" if self.year else label
         return f"{self.input_name} ({self.standard_code})"
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per running `giamngheo worker`, refreshed every JOB_HEARTBEAT_SECONDS (`last_seen`). A row whose
+    `last_seen` is older than JOB_WORKER_TIMEOUT_SECONDS belongs to a worker that is gone."""
+
+    worker_id = models.CharField(_("mã tiến trình xử lý"), max_length=64, unique=True)
+    host = models.CharField(_("máy"), max_length=255)
+    pid = models.PositiveIntegerField(_("số hiệu tiến trình"))
+    started_at = models.DateTimeField(_("bắt đầu lúc"))
+    last_seen = models.DateTimeField(_("tín hiệu gần nhất"), db_index=True)
+
+    class Meta:
+        verbose_name = _("tín hiệu tiến trình xử lý")
+        verbose_name_plural = _("tín hiệu tiến trình xử lý")
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}:{self.pid})"

@@ -4,7 +4,11 @@
 task in one transaction (the database task backend stores the queue entry in the same database, so a job never
 exists without its queue entry, nor the reverse). The tasks (`giamngheo.jobs.tasks`) load the job by id and report
 through `job_running`, `job_progress`, `job_done` and `job_failed`, each a single UPDATE that commits on its own
-so the job page sees it at once.
+so the job page sees it at once. Each applies only to a job in the state it expects (queued to start it, running
+otherwise): a job that was meanwhile declared lost (`giamngheo.jobs.liveness`) is not brought back by a worker
+that turns out to be alive after all; the task is told so (`JobAbandoned`) and stops.
+
+`job_restart` starts a failed job again ("Chạy lại"): a new job with the same input, checked like a new one.
 """
 
 from __future__ import annotations
@@ -133,14 +137,22 @@ def area_classify_start(
 # Progress, reported by the tasks ------------------------------------------------------------------------------
 
 
-def _update(job: Job, **values: Any) -> None:
+class JobAbandoned(Exception):
+    """The job is no longer running here (declared lost meanwhile): the task must stop without reporting."""
+
+
+def _update(job: Job, *, expect: str = JobStatus.RUNNING, **values: Any) -> None:
+    """Set `values` on the job if it is still in the state `expect`; else raise `JobAbandoned`."""
+    if not Job.objects.filter(pk=job.pk, status=expect).update(**values):
+        raise JobAbandoned(job.pk)
     for field, value in values.items():
         setattr(job, field, value)
-    Job.objects.filter(pk=job.pk).update(**values)
 
 
-def job_running(job: Job, *, message: str, now: datetime | None = None) -> None:
-    _update(job, status=JobStatus.RUNNING, started_at=now or timezone.now(), message=message)
+def job_running(job: Job, *, message: str, worker: str = "", now: datetime | None = None) -> None:
+    """Claim the queued job for `worker` (the django-tasks worker id running it)."""
+    _update(job, expect=JobStatus.QUEUED, status=JobStatus.RUNNING, started_at=now or timezone.now(),
+            message=message, worker=worker)  # fmt: skip
 
 
 def job_progress(job: Job, *, done: int, total: int | None = None, message: str | None = None) -> None:
@@ -152,12 +164,19 @@ def job_progress(job: Job, *, done: int, total: int | None = None, message: str 
     _update(job, **values)
 
 
-def job_result(job: Job, *, name: str) -> None:
-    """Record the result file, already saved to storage through `job.result_file.save(..., save=False)`."""
-    _update(job, result_file=job.result_file.name, result_name=name)
-
-
-def job_done(job: Job, *, message: str, summary: dict[str, Any], now: datetime | None = None) -> None:
+def job_done(
+    job: Job,
+    *,
+    message: str,
+    summary: dict[str, Any],
+    result_name: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Mark the job done; with `result_name`, record in the same UPDATE the result file already saved to storage
+    through `job.result_file.save(..., save=False)` (a job is never done without its file, nor the reverse)."""
+    values: dict[str, Any] = {}
+    if result_name is not None:
+        values = {"result_file": job.result_file.name, "result_name": result_name}
     _update(
         job,
         status=JobStatus.DONE,
@@ -165,15 +184,51 @@ def job_done(job: Job, *, message: str, summary: dict[str, Any], now: datetime |
         message=message,
         summary=summary,
         finished_at=now or timezone.now(),
+        **values,
     )
 
 
 def job_failed(job: Job, *, reason: str, message: str | None = None, now: datetime | None = None) -> None:
-    """Mark the job failed with `reason`. Its input and anything it had stored before stay as they are."""
-    _update(
-        job,
-        status=JobStatus.FAILED,
-        error=reason,
-        message=message or _("Công việc không hoàn thành."),
-        finished_at=now or timezone.now(),
-    )
+    """Mark the job failed with `reason` (unless it is no longer running). Its input and anything it had stored
+    before stay as they are."""
+    try:
+        _update(
+            job,
+            status=JobStatus.FAILED,
+            error=reason,
+            message=message or _("Công việc không hoàn thành."),
+            finished_at=now or timezone.now(),
+        )
+    except JobAbandoned:
+        job.refresh_from_db()
+
+
+# Starting a failed job again ------------------------------------------------------------------------------------
+
+
+def job_restart(*, actor: Any, job: Job) -> Job:
+    """Start a failed `job` again as a new job with the same input: the same area, year and option, or a copy of
+    the same uploaded file under the same standard. The account must be allowed to start such a job now (the
+    same checks as for a new one); the old job stays as it ended. Raises `ValidationError` for a job that has not
+    failed or whose file is gone."""
+    if job.status != JobStatus.FAILED:
+        raise ValidationError(_("Chỉ chạy lại được công việc đã thất bại."))
+    if job.kind == JobKind.WORKBOOK and not job.input_file:
+        raise ValidationError(_("Tệp đã gửi của công việc này không còn trên máy chủ; hãy gửi lại tệp."))
+    with transaction.atomic():
+        if job.kind == JobKind.AREA:
+            assert job.area is not None  # a database constraint
+            new = area_classify_start(actor=actor, unit=job.area, year=job.year, rederive=job.rederive)
+        else:
+            try:
+                with job.input_file.open("rb") as stored:
+                    # A copy in a folder of its own: each job keeps its input whatever happens to the other.
+                    new = workbook_classify_start(actor=actor, upload=File(stored, name=job.input_name),
+                                                  standard_id=job.standard_code)  # fmt: skip
+            except FileNotFoundError as exc:
+                raise ValidationError(
+                    _("Tệp đã gửi của công việc này không còn trên máy chủ; hãy gửi lại tệp.")
+                ) from exc
+        Job.objects.filter(pk=new.pk).update(retry_of=job)
+    new.retry_of = job
+    return new

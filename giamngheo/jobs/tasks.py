@@ -10,15 +10,23 @@ the task backend keeps its traceback for the administrator.
   .csv for a CSV input), but classifies in chunks of rows so that the progress bar moves. Rows with errors are kept
   in the output with `loi` filled (the command line's exit code 1) and counted in the job's message; a file that
   is unusable fails the job with the message the command line prints.
-- `classify_area` re-classifies the stored assessments of an area (`reviews.reclassify.assessments_classify`) in
-  chunks, all inside one transaction: a failure leaves every assessment as it was. Progress written inside that
-  transaction becomes visible to the job page when it commits, together with the results.
+  The result file is saved to storage first (under a fresh folder, referenced by nothing yet), then one UPDATE
+  records it and marks the job done: a job is never done without a complete file.
+- `classify_area` re-classifies the stored assessments of an area in chunks (`reviews.reclassify
+  .assessments_prepare`), outside any write transaction, reporting progress after each chunk; then one short
+  transaction checks that the job still runs here, re-reads the assessments (rows locked on PostgreSQL) to make
+  sure nothing changed underneath, writes every result (`assessments_store`) and marks the job done. A failure or
+  a kill at any point leaves either all results or none; a change underneath fails the job, to be run again.
+
+The worker that runs a job is recorded on it (`Job.worker`, from django-tasks' result row), so that a job whose
+worker dies is found and failed (`giamngheo.jobs.liveness`).
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,6 +41,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from giamngheo.accounts.access import unit_for_stats
 from giamngheo.engine.facts import CLASS_LABELS_VI, PovertyClass
@@ -40,7 +49,13 @@ from giamngheo.jobs import services
 from giamngheo.jobs.models import Job, JobKind, JobStatus
 from giamngheo.jobs.selectors import area_assessment_ids, may_classify_area
 from giamngheo.lib.formatting import group_thousands
-from giamngheo.reviews.reclassify import assessments_classify
+from giamngheo.reviews.reclassify import (
+    PendingClassification,
+    StaleAssessments,
+    assessments_prepare,
+    assessments_store,
+    pending_report,
+)
 from giamngheo.reviews.stats import area_label
 from giamngheo.survey import SurveyFileError, resolve_standard
 from giamngheo.survey.classify import RowResult, classify_survey
@@ -51,14 +66,20 @@ from giamngheo.survey.writer import check_output_path, write_result
 # Rows classified between two progress updates. The vectorised engine classifies a few hundred thousand rows a
 # second, so a chunk is a small fraction of a second and the bar still moves on a large file.
 CHUNK_ROWS = 5_000
-# Assessments re-classified per call of `assessments_classify`.
-CHUNK_ASSESSMENTS = 20_000
 # How many error rows the job page lists (the command line lists 20 on stderr).
 ERRORS_LISTED = 20
 
 
 class JobRefused(Exception):
     """The job cannot run; the message (Vietnamese) says why and becomes the job's failure reason."""
+
+
+def _worker_of(job: Job) -> str:
+    """The id of the django-tasks worker that claimed the job's task (blank when called outside a worker)."""
+    if not job.task_result_id:
+        return ""
+    ids = DBTaskResult.objects.filter(pk=job.task_result_id).values_list("worker_ids", flat=True).first()
+    return str(ids[-1]) if ids else ""
 
 
 def _claim(job_id: int, kind: str) -> Job | None:
@@ -73,6 +94,8 @@ def _reporting(job: Job) -> Iterator[None]:
     """Turn whatever stops the work into a failed job with a reason."""
     try:
         yield
+    except services.JobAbandoned:
+        pass  # declared lost meanwhile: it already says why
     except (JobRefused, SurveyFileError) as exc:
         services.job_failed(job, reason=str(exc))
     except BaseException as exc:
@@ -107,7 +130,9 @@ def classify_workbook(job_id: int) -> str:
 
 
 def _classify_workbook(job: Job) -> None:
-    services.job_running(job, message=_("Đang đọc tệp «%(name)s».") % {"name": job.input_name})
+    services.job_running(
+        job, message=_("Đang đọc tệp «%(name)s».") % {"name": job.input_name}, worker=_worker_of(job)
+    )
     standard = resolve_standard(
         job.standard_code, today=timezone.localdate(), data_dir=settings.GIAMNGHEO_STANDARDS_DIR
     )
@@ -142,7 +167,6 @@ def _classify_workbook(job: Job) -> None:
         write_result(output, survey=survey, results=classified, summary=summary, standard=standard)
         with output.open("rb") as handle:
             job.result_file.save(output.name, File(handle), save=False)
-    services.job_result(job, name=output.name)
     errors = [
         {"row": row.number, "household": row.household_code or "", "message": result.error}
         for row, result in zip(survey.rows, classified, strict=True)
@@ -150,17 +174,22 @@ def _classify_workbook(job: Job) -> None:
     ]
     overall = summary.overall
     counts = {str(c): overall.counts[c] for c in PovertyClass}
-    services.job_done(
-        job,
-        message=_workbook_message(overall.rows, overall.classified, len(errors), counts, standard.id),
-        summary={
-            "rows": overall.rows,
-            "classified": overall.classified,
-            "error_rows": len(errors),
-            "by_class": counts,
-            "errors": errors[:ERRORS_LISTED],
-        },
-    )
+    try:
+        services.job_done(
+            job,
+            message=_workbook_message(overall.rows, overall.classified, len(errors), counts, standard.id),
+            summary={
+                "rows": overall.rows,
+                "classified": overall.classified,
+                "error_rows": len(errors),
+                "by_class": counts,
+                "errors": errors[:ERRORS_LISTED],
+            },
+            result_name=output.name,
+        )
+    except services.JobAbandoned:
+        job.result_file.delete(save=False)  # referenced by nothing
+        raise
 
 
 def _class_counts(counts: dict[str, int]) -> str:
@@ -197,7 +226,9 @@ def _classify_area(job: Job) -> None:
     assert job.area is not None  # a database constraint
     actor, unit = job.started_by, job.area
     services.job_running(
-        job, message=_("Đang tìm các phiếu rà soát trong %(area)s.") % {"area": area_label(unit)}
+        job,
+        message=_("Đang tìm các phiếu rà soát trong %(area)s.") % {"area": area_label(unit)},
+        worker=_worker_of(job),
     )
     # The account's right is checked again: it may have changed since the job was queued.
     try:
@@ -216,17 +247,28 @@ def _classify_area(job: Job) -> None:
         total=total,
         message=_("Đang phân loại lại %(count)s phiếu rà soát.") % {"count": group_thousands(total)},
     )
-    changed = 0
+    pending: list[PendingClassification] = []
+    chunk_size = max(1, settings.JOB_AREA_CHUNK_ASSESSMENTS)
+    for start in range(0, total, chunk_size):
+        pending.append(
+            assessments_prepare(assessment_ids=ids[start : start + chunk_size], rederive=job.rederive)
+        )
+        if settings.JOB_TEST_SLEEP_PER_CHUNK_SECONDS:  # test hook only (see settings)
+            time.sleep(settings.JOB_TEST_SLEEP_PER_CHUNK_SECONDS)
+        done = min(total, start + chunk_size)
+        services.job_progress(
+            job,
+            done=done,
+            message=_("Đã phân loại %(done)s/%(total)s phiếu; kết quả được lưu khi xong tất cả.")
+            % {"done": group_thousands(done), "total": group_thousands(total)},
+        )
+    reports = [pending_report(p) for p in pending]
+    changed = sum(r.changed for r in reports)
     by_class: Counter[str] = Counter()
     by_standard: Counter[str] = Counter()
-    with transaction.atomic():
-        for start in range(0, total, CHUNK_ASSESSMENTS):
-            chunk = ids[start : start + CHUNK_ASSESSMENTS]
-            report = assessments_classify(assessment_ids=chunk, rederive=job.rederive)
-            changed += report.changed
-            by_class.update(report.by_class)
-            by_standard.update(report.by_standard)
-            services.job_progress(job, done=start + len(chunk))
+    for report in reports:
+        by_class.update(report.by_class)
+        by_standard.update(report.by_standard)
     counts = {str(c): by_class.get(str(c), 0) for c in PovertyClass}
     if total:
         message = _(
@@ -243,14 +285,24 @@ def _classify_area(job: Job) -> None:
         message = _("Không có phiếu rà soát nào trong %(area)s để phân loại lại.") % {
             "area": area_label(unit)
         }
-    services.job_done(
-        job,
-        message=message,
-        summary={
-            "assessments": total,
-            "changed": changed,
-            "by_class": counts,
-            "by_standard": dict(by_standard),
-            "rederived": job.rederive,
-        },
-    )
+    summary = {
+        "assessments": total,
+        "changed": changed,
+        "by_class": counts,
+        "by_standard": dict(by_standard),
+        "rederived": job.rederive,
+    }
+    try:
+        with transaction.atomic():  # short: every result, and the job done, or nothing
+            if not Job.objects.select_for_update().filter(pk=job.pk, status=JobStatus.RUNNING).exists():
+                raise services.JobAbandoned(job.pk)
+            for part in pending:
+                assessments_store(part, verify=True)
+            services.job_done(job, message=message, summary=summary)
+    except StaleAssessments:
+        raise JobRefused(
+            _(
+                "Các phiếu rà soát trong địa bàn đã thay đổi trong khi công việc chạy nên không phiếu nào được "
+                "ghi kết quả. Hãy chạy lại công việc."
+            )
+        ) from None

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("mau-bang-tinh.xlsx", views.template_download, name="template"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/tien-do/", views.progress, name="progress"),
+    path("<int:pk>/chay-lai/", views.restart, name="restart"),
     path("<int:pk>/tai-ket-qua/", views.download, name="download"),
     path("<int:pk>/tai-tep-goc/", views.download_input, name="download-input"),
 ]

@@ -1,6 +1,8 @@
 """Job pages: the account's jobs, the two forms that start one, the job page with its self-refreshing progress
-and the downloads, and the blank survey workbook to fill in. Jobs are read only through `selectors.job_for_read`
-(someone else's job is a 404)."""
+and the downloads, "Chạy lại" for a failed job, and the blank survey workbook to fill in. Jobs are read only
+through `selectors.job_for_read` (someone else's job is a 404). Showing or polling a running job first checks that
+its worker is alive (`liveness.job_fail_if_dead`), so a job lost with its worker is reported even when no worker
+is left to notice."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from giamngheo.accounts.scope import scope_for
 from giamngheo.engine.standard import load_standards
-from giamngheo.jobs import services
+from giamngheo.jobs import liveness, services
 from giamngheo.jobs.forms import AreaForm, WorkbookForm
 from giamngheo.jobs.models import Job, JobKind, JobStatus
 from giamngheo.jobs.selectors import (
@@ -138,9 +140,29 @@ def _status_context(job: Job) -> dict[str, object]:
 
 
 @login_required
+@require_http_methods(["POST"])
+def restart(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a failed job again ("Chạy lại"), with the same checks as starting it anew."""
+    job = job_for_read(request.user, pk)
+    if job.kind == JobKind.WORKBOOK and not may_classify_workbook(request.user):
+        raise PermissionDenied(
+            _("Tài khoản của bạn chưa được giao địa bàn nên chưa dùng được chức năng này.")
+        )
+    if job.kind == JobKind.AREA and not may_classify_area(request.user):
+        raise PermissionDenied(_("Tài khoản của bạn không được phân loại lại hộ trong địa bàn."))
+    try:
+        new = services.job_restart(actor=request.user, job=job)
+    except ValidationError as exc:
+        context = {**_status_context(job), "restart_errors": exc.messages}
+        return render(request, "jobs/detail.html", context, status=400)
+    return redirect("jobs:detail", pk=new.pk)
+
+
+@login_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = job_for_read(request.user, pk)
+    liveness.job_fail_if_dead(job)
     return render(request, "jobs/detail.html", _status_context(job))
 
 
@@ -149,6 +171,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The status block alone, polled by htmx while the job runs."""
     job = job_for_read(request.user, pk)
+    liveness.job_fail_if_dead(job)
     return render(request, "jobs/_status.html", _status_context(job))
 
 

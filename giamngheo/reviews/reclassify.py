@@ -16,6 +16,13 @@ the assessment, needs `rederive=True`: facts are rebuilt from the registry on ea
 
 A row whose result changed loses its stored explanation (it described the old result);
 `reviews.explanations.explanation_for` explains it from its masks and stored facts snapshot on demand.
+
+`assessments_classify` reads, classifies and writes in one transaction. Its two halves are public for a background
+job (`jobs.tasks.classify_area`): `assessments_prepare` reads (one short transaction) and classifies outside any
+transaction, and `assessments_store` writes, after checking under lock that what was read is still what is stored
+and that the rounds are still open (`StaleAssessments` otherwise), so a closed round is never rewritten even when it
+closes while a job runs. With `rederive`, a change to the registry (not to the assessments) between the two halves
+is not seen: the results are those of the registry as it was read.
 """
 
 from __future__ import annotations
@@ -181,11 +188,13 @@ def _classify_rederived(
     return _results(stored.join(result, on="id", how="inner"), layout, standard_index)
 
 
-def _refresh_snapshots(ids: list[int], chunk_size: int = 2_000) -> None:
-    """After re-deriving: store the facts snapshot the new result came from, with the scalar engine's explanation
-    (Python speed: this is the slow part of `rederive`, done only for rows whose result changed)."""
+def _snapshots(ids: list[int], forced: Standard | None, chunk_size: int = 2_000) -> list[Assessment]:
+    """After re-deriving: the facts snapshot each new result came from, with the scalar engine's explanation
+    (Python speed: this is the slow part of `rederive`, done only for rows whose result changed). The rows are
+    returned with `facts` and `explanation` set, not yet stored."""
     catalogue = load_catalogue()
     labels = recorded_labels()
+    done: list[Assessment] = []
     for start in range(0, len(ids), chunk_size):
         rows = list(
             Assessment.objects.filter(pk__in=ids[start : start + chunk_size]).select_related("household")
@@ -197,10 +206,10 @@ def _refresh_snapshots(ids: list[int], chunk_size: int = 2_000) -> None:
         ]  # fmt: skip
         for assessment, facts in zip(rows, facts_for_households(requests), strict=True):
             assessment.facts = facts_to_json(facts)
-            assessment.explanation = classify_household(
-                get_standard(assessment.standard_id), facts, value_labels=labels
-            ).explanation
-        update_rows(Assessment, rows, ["facts", "explanation"])
+            standard = forced if forced is not None else get_standard(assessment.standard_id)
+            assessment.explanation = classify_household(standard, facts, value_labels=labels).explanation
+        done.extend(rows)
+    return done
 
 
 def _entered(assessment: Assessment, catalogue: dict[str, CatalogueIndicator]) -> dict[str, bool]:
@@ -212,6 +221,163 @@ def _entered(assessment: Assessment, catalogue: dict[str, CatalogueIndicator]) -
 
 
 # Public --------------------------------------------------------------------------------------------------------
+
+
+class StaleAssessments(Exception):
+    """The assessments changed (or their round closed) between their classification and the storing of it."""
+
+
+@dataclass(frozen=True)
+class PendingClassification:
+    """New results computed by `assessments_prepare` and not yet stored: `assessments_store` writes them."""
+
+    ids: list[int] | None
+    review_ids: list[int]
+    review: Review | None
+    codes: list[str]
+    forced: Standard | None
+    rederive: bool
+    write_layout: sqlio.Layout
+    packed: (
+        pl.DataFrame
+    )  # the stored inputs and results read, ordered by id (what the results were computed from)
+    result: pl.DataFrame
+    changed: pl.DataFrame
+    snapshots: list[Assessment]  # rederive: changed rows with their new facts snapshot and explanation
+    seconds_read: float
+    seconds_classify: float
+
+
+def _open_review_ids(review: Review | None, today: date) -> list[int]:
+    open_reviews = Review.objects.open_on(today)
+    if review is not None:
+        open_reviews = open_reviews.filter(pk=review.pk)
+    return sorted(open_reviews.values_list("pk", flat=True))
+
+
+def _read(
+    layout: sqlio.Layout, codes: list[str], *, ids: list[int] | None, review_ids: list[int]
+) -> pl.DataFrame:
+    if ids is not None:
+        sqlio.load_ids(ids)
+    packed = sqlio.read_packed(layout, codes, review_ids=review_ids, with_ids=ids is not None)
+    if ids is not None:
+        sqlio.drop_ids()
+    return packed.sort("id")
+
+
+def assessments_prepare(
+    *,
+    assessment_ids: Iterable[int] | None = None,
+    review: Review | None = None,
+    standard_code: str | None = None,
+    rederive: bool = False,
+    today: date | None = None,
+) -> PendingClassification:
+    """The reading and classifying half of `assessments_classify` (same arguments and rules): nothing is
+    written. The read is one short transaction; the classification, the expensive part, runs outside any, so that
+    a background job holds no write lock while it classifies (SQLite has a single writer)."""
+    width = sqlio.mask_bits()
+    read_layout, write_layout = sqlio.read_layout(width), sqlio.write_layout(width)
+    forced = get_standard(standard_code) if standard_code else None
+    today = today or timezone.localdate()
+    if review is not None and review.is_closed_on(today):
+        raise ClosedRoundError(review)
+    started = time.perf_counter()
+    with transaction.atomic():
+        if forced is not None:
+            ensure_standard_row(forced)
+        codes = list(PovertyStandard.objects.order_by("code").values_list("code", flat=True))
+        review_ids = _open_review_ids(review, today)
+        ids = sorted(set(assessment_ids)) if assessment_ids is not None else None
+        packed = _read(read_layout, codes, ids=ids, review_ids=review_ids)
+    read_done = time.perf_counter()
+    stored = _unpacked(packed, read_layout)
+    if forced is not None:
+        groups = [(codes.index(forced.id), stored)]
+    else:
+        present = stored["standard"].unique().sort().to_list()
+        groups = [
+            (i, stored if len(present) == 1 else stored.filter(pl.col("standard") == i)) for i in present
+        ]
+    classify = _classify_rederived if rederive else _classify_fast
+    parts = [classify(get_standard(codes[index]), group, index, write_layout) for index, group in groups]
+    result = pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame()
+    changed = result.filter("changed") if parts else result
+    snapshots = _snapshots(changed["id"].to_list(), forced) if rederive and changed.height else []
+    return PendingClassification(
+        ids=ids, review_ids=review_ids, review=review, codes=codes, forced=forced, rederive=rederive,
+        write_layout=write_layout, packed=packed, result=result, changed=changed, snapshots=snapshots,
+        seconds_read=read_done - started, seconds_classify=time.perf_counter() - read_done,
+    )  # fmt: skip
+
+
+def _lock(pending: PendingClassification) -> None:
+    """PostgreSQL: lock the rows about to be checked and written, so that nothing changes them in between
+    (SQLite: the transaction already holds the database's only write lock)."""
+    if not connection.features.has_select_for_update:
+        return
+    if pending.ids is None:
+        rows = Assessment.objects.filter(review_id__in=pending.review_ids, superseded=False)
+        list(rows.select_for_update().values_list("pk", flat=True))
+        return
+    for start in range(0, len(pending.ids), 10_000):
+        rows = Assessment.objects.filter(pk__in=pending.ids[start : start + 10_000])
+        list(rows.select_for_update().values_list("pk", flat=True))
+
+
+def assessments_store(pending: PendingClassification, *, verify: bool = True) -> None:
+    """Write the results of `assessments_prepare`. With `verify`, first check (rows locked) that the assessments
+    read are still exactly as they were and their rounds still open, and raise `StaleAssessments` if not: then
+    nothing is written. Runs in the caller's transaction when there is one (so that several pending results are
+    stored all or none), else in its own."""
+    with transaction.atomic():
+        if verify:
+            _lock(pending)
+            if _open_review_ids(pending.review, timezone.localdate()) != pending.review_ids:
+                raise StaleAssessments("a round closed while its assessments were being classified")
+            read_layout = sqlio.read_layout(sqlio.mask_bits())
+            codes = list(PovertyStandard.objects.order_by("code").values_list("code", flat=True))
+            if codes != pending.codes:
+                raise StaleAssessments("the poverty standards changed")
+            again = _read(read_layout, codes, ids=pending.ids, review_ids=pending.review_ids)
+            if not again.equals(pending.packed):
+                raise StaleAssessments("assessments changed while they were being classified")
+        changed = pending.changed
+        if changed.height:
+            columns = ["id", *pending.write_layout.words] + (["member_count"] if pending.rederive else [])
+            sqlio.store_packed(changed.select(columns), pending.write_layout, pending.codes,
+                               classified_at=timezone.now(), set_standard=pending.forced is not None)  # fmt: skip
+            if pending.snapshots:
+                update_rows(Assessment, pending.snapshots, ["facts", "explanation"])
+
+
+def pending_report(pending: PendingClassification, *, seconds_store: float = 0.0) -> ClassifyReport:
+    """What `assessments_classify` reports, for results prepared (and stored)."""
+    ids, result, codes = pending.ids, pending.result, pending.codes
+    if ids is not None:
+        skipped = len(ids) - pending.packed.height
+    elif pending.review is None:
+        skipped = Assessment.objects.exclude(review_id__in=pending.review_ids, superseded=False).count()
+    else:
+        skipped = 0
+    by_class: dict[str, int] = {}
+    by_standard: dict[str, int] = {}
+    if result.height:
+        by_class = {str(k): int(v) for k, v in result.group_by("poverty_class").len().iter_rows()}
+        indexes = result.group_by("standard_index").len().iter_rows()
+        by_standard = {codes[int(k)]: int(v) for k, v in indexes}
+    return ClassifyReport(
+        total=result.height,
+        changed=pending.changed.height,
+        by_class=by_class,
+        by_standard=by_standard,
+        rederived=pending.rederive,
+        seconds_read=pending.seconds_read,
+        seconds_classify=pending.seconds_classify,
+        seconds_store=seconds_store,
+        skipped_closed=skipped,
+    )
 
 
 def assessments_classify(
@@ -228,72 +394,16 @@ def assessments_classify(
 
     Results stay as decided: only assessments in force of rounds still open on `today` (default: today) are
     re-classified. Asking for a closed `review` raises `ClosedRoundError`; assessments of closed rounds among
-    `assessment_ids`, or among all, are left untouched and counted in `skipped_closed`."""
-    width = sqlio.mask_bits()
-    read_layout, write_layout = sqlio.read_layout(width), sqlio.write_layout(width)
-    forced = get_standard(standard_code) if standard_code else None
-    today = today or timezone.localdate()
-    if review is not None and review.is_closed_on(today):
-        raise ClosedRoundError(review)
+    `assessment_ids`, or among all, are left untouched and counted in `skipped_closed`.
+
+    One transaction reads, classifies and writes (`assessments_prepare` then `assessments_store`); a background
+    job calls the two halves itself, so as to classify outside the write transaction."""
     with transaction.atomic():
-        if forced is not None:
-            ensure_standard_row(forced)
-        codes = list(PovertyStandard.objects.order_by("code").values_list("code", flat=True))
-        started = time.perf_counter()
-        open_reviews = Review.objects.open_on(today)
-        if review is not None:
-            open_reviews = open_reviews.filter(pk=review.pk)
-        review_ids = list(open_reviews.values_list("pk", flat=True))
-        ids = sorted(set(assessment_ids)) if assessment_ids is not None else None
-        if ids is not None:
-            sqlio.load_ids(ids)
-        packed = sqlio.read_packed(read_layout, codes, review_ids=review_ids, with_ids=ids is not None)
-        if ids is not None:
-            sqlio.drop_ids()
-        read_done = time.perf_counter()
-        stored = _unpacked(packed, read_layout)
-        if forced is not None:
-            groups = [(codes.index(forced.id), stored)]
-        else:
-            present = stored["standard"].unique().sort().to_list()
-            groups = [
-                (i, stored if len(present) == 1 else stored.filter(pl.col("standard") == i)) for i in present
-            ]
-        classify = _classify_rederived if rederive else _classify_fast
-        parts = [classify(get_standard(codes[index]), group, index, write_layout) for index, group in groups]
-        result = pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame()
-        changed = result.filter("changed") if parts else result
-        classify_done = time.perf_counter()
-        if changed.height:
-            columns = ["id", *write_layout.words] + (["member_count"] if rederive else [])
-            sqlio.store_packed(changed.select(columns), write_layout, codes, classified_at=timezone.now(),
-                               set_standard=forced is not None)  # fmt: skip
-            if rederive:
-                _refresh_snapshots(changed["id"].to_list())
-    store_done = time.perf_counter()  # after the commit, when this call owns the transaction
-    if ids is not None:
-        skipped = len(ids) - packed.height
-    elif review is None:
-        skipped = Assessment.objects.exclude(review_id__in=review_ids, superseded=False).count()
-    else:
-        skipped = 0
-    by_class: dict[str, int] = {}
-    by_standard: dict[str, int] = {}
-    if result.height:
-        by_class = {str(k): int(v) for k, v in result.group_by("poverty_class").len().iter_rows()}
-        indexes = result.group_by("standard_index").len().iter_rows()
-        by_standard = {codes[int(k)]: int(v) for k, v in indexes}
-    return ClassifyReport(
-        total=result.height,
-        changed=changed.height,
-        by_class=by_class,
-        by_standard=by_standard,
-        rederived=rederive,
-        seconds_read=read_done - started,
-        seconds_classify=classify_done - read_done,
-        seconds_store=store_done - classify_done,
-        skipped_closed=skipped,
-    )
+        pending = assessments_prepare(assessment_ids=assessment_ids, review=review, standard_code=standard_code,
+                                      rederive=rederive, today=today)  # fmt: skip
+        stored = time.perf_counter()
+        assessments_store(pending, verify=False)
+    return pending_report(pending, seconds_store=time.perf_counter() - stored)  # after the commit
 
 
 def aggregate_by_commune(

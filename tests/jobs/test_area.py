@@ -127,29 +127,88 @@ def test_outside_the_area_is_the_same_404_as_a_missing_unit(personas):
     assert str(outside.value) == "Không tìm thấy đơn vị hành chính."
 
 
-def test_a_failure_leaves_every_assessment_as_it_was(personas, district_review, monkeypatch):
+def test_a_failure_leaves_every_assessment_as_it_was(personas, district_review, settings, monkeypatch):
     second = make_household(commune=personas.units["yang_trung"])
     assess(district_review, second)
     Assessment.objects.filter(review=district_review).update(**STALE)
-    monkeypatch.setattr(tasks, "CHUNK_ASSESSMENTS", 1)
-    calls = []
-    real = tasks.assessments_classify
+    settings.JOB_AREA_CHUNK_ASSESSMENTS = 1
+    stored = []
+    real = tasks.assessments_store
 
-    def second_chunk_fails(**kwargs):
-        calls.append(kwargs["assessment_ids"])
-        if len(calls) == 2:
+    def second_store_fails(pending, **kwargs):
+        stored.append(pending.ids)
+        if len(stored) == 2:
             raise RuntimeError("database went away")
-        return real(**kwargs)
+        return real(pending, **kwargs)
 
-    monkeypatch.setattr(tasks, "assessments_classify", second_chunk_fails)
+    monkeypatch.setattr(tasks, "assessments_store", second_store_fails)
     job = services.area_classify_start(actor=personas.owner, unit=personas.units["new_commune"])
     run_worker()
     job.refresh_from_db()
-    assert len(calls) == 2  # the first chunk was written, then rolled back with the second
+    assert len(stored) == 2  # the first chunk's results were written, then rolled back with the second
     assert set(classes().values()) == {"khong_ngheo"}
     assert job.status == JobStatus.FAILED and task_status(job) == "FAILED"
     assert "Lỗi hệ thống khi chạy công việc (RuntimeError); dữ liệu không bị thay đổi" in job.error
-    assert (job.progress_done, job.progress_total) == (0, 2)
+    assert (job.progress_done, job.progress_total) == (2, 2)  # both chunks classified, none stored
+
+
+def test_progress_is_visible_while_the_area_is_classified(personas, district_review, settings, monkeypatch):
+    """Each chunk's progress is committed before the next chunk is classified, and no result is written before
+    the last one."""
+    second = make_household(commune=personas.units["yang_trung"])
+    assess(district_review, second)
+    Assessment.objects.filter(review=district_review).update(**STALE)
+    settings.JOB_AREA_CHUNK_ASSESSMENTS = 1
+    seen: list[tuple[int, int, str, set[str]]] = []
+    real = tasks.assessments_prepare
+
+    def watch(**kwargs):
+        stored = Job.objects.get()  # what the job page reads
+        seen.append((stored.progress_done, stored.progress_total, stored.status, set(classes().values())))
+        return real(**kwargs)
+
+    monkeypatch.setattr(tasks, "assessments_prepare", watch)
+    job = services.area_classify_start(actor=personas.owner, unit=personas.units["new_commune"])
+    run_worker()
+    assert seen == [(0, 2, "running", {"khong_ngheo"}), (1, 2, "running", {"khong_ngheo"})]
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and (job.progress_done, job.progress_total) == (2, 2)
+    assert job.summary["changed"] == 2
+    assert classes() == {"H-KONGCHRO": "ngheo", second.code: "ngheo", "H-SRO": "khong_ngheo"}
+
+
+def test_a_change_underneath_fails_the_job_and_writes_nothing(
+    personas, district_review, settings, monkeypatch
+):
+    """An assessment edited between its classification and the storing of the results: nothing is written, the
+    job fails with a reason, and running it again classifies the assessments as they now are."""
+    second = make_household(commune=personas.units["yang_trung"])
+    other = assess(district_review, second)
+    Assessment.objects.filter(review=district_review).update(**STALE)
+    settings.JOB_AREA_CHUNK_ASSESSMENTS = 1
+    real = tasks.assessments_prepare
+
+    def edited_meanwhile(**kwargs):
+        pending = real(**kwargs)
+        if kwargs["assessment_ids"] == [other.pk]:
+            Assessment.objects.filter(pk=other.pk).update(income_per_capita=9_000_000)
+        return pending
+
+    monkeypatch.setattr(tasks, "assessments_prepare", edited_meanwhile)
+    job = services.area_classify_start(actor=personas.owner, unit=personas.units["new_commune"])
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and task_status(job) == "SUCCESSFUL"  # an expected failure
+    assert job.error.startswith("Các phiếu rà soát trong địa bàn đã thay đổi trong khi công việc chạy")
+    assert set(classes().values()) == {"khong_ngheo"}
+    monkeypatch.setattr(tasks, "assessments_prepare", real)
+    again = services.job_restart(actor=personas.owner, job=job)
+    run_worker()
+    again.refresh_from_db()
+    assert again.status == JobStatus.DONE and again.retry_of == job and again.summary["changed"] == 2
+    # 9,000,000 đồng a person a month is above every income line: not poor, with its 4 deprivations now stored.
+    assert classes() == {"H-KONGCHRO": "ngheo", second.code: "khong_ngheo", "H-SRO": "khong_ngheo"}
+    assert Assessment.objects.get(pk=other.pk).deprivation_count == 4
 
 
 def test_the_right_is_checked_again_when_the_job_runs(personas, district_review):
