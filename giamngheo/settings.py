@@ -22,6 +22,7 @@ from giamngheo.server.secret_key import (
     default_key_file,
     ensure_key_file,
 )
+from giamngheo.survey.limits import ReadLimits
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -206,6 +207,17 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# --- Survey file limits (issue 8, hostile input) ---------------------------------------------------------------
+# Limits on the workbooks and CSV files the survey reader opens (giamngheo/survey/limits.py): SURVEY_MAX_FILE_MB,
+# SURVEY_MAX_ROWS, SURVEY_MAX_COLUMNS, SURVEY_MAX_CELL_CHARS, SURVEY_MAX_ZIP_ENTRIES, SURVEY_MAX_UNZIPPED_MB,
+# SURVEY_MAX_ZIP_RATIO, SURVEY_READ_MEMORY_MB, SURVEY_READ_TIMEOUT_S. The framework-free reader takes them from
+# the environment itself; they are read here too so that a bad value stops every command at start.
+try:
+    SURVEY_READ_LIMITS = ReadLimits.from_env()
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+# --- end of survey file limits ---------------------------------------------------------------------------------
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -31,3 +31,7 @@ COUNTED_SEPARATOR = ";"
 def header_key(header: str) -> str:
     """The normalised name a header is matched by."""
     return slug_key(header)
+
+
+# The sheet read when a workbook has one of that name (matched like a column name); else the first sheet.
+PREFERRED_SHEET = "ho"

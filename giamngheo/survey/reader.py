@@ -21,10 +21,10 @@ from typing import TypeVar
 from giamngheo.engine.facts import AreaType
 from giamngheo.engine.standard import Standard
 from giamngheo.survey import columns as col
+from giamngheo.survey.cells import Cell
 from giamngheo.survey.errors import CellError, SurveyFileError
 from giamngheo.survey.table import Table, TableRow, read_table
 from giamngheo.survey.values import (
-    Cell,
     parse_area_type,
     parse_commune_code,
     parse_flag,

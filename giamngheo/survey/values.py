@@ -25,14 +25,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from giamngheo.engine.facts import AreaType
 from giamngheo.lib.text import slug_key
+from giamngheo.survey.cells import Cell, cell_text, is_blank
 from giamngheo.survey.errors import CellError
-
-Cell = str | int | float | bool | date | datetime | time | timedelta | None
 
 # Far above any real income per person per month, and far below the 64-bit integers the engine computes with.
 MAX_INCOME = 10**12
@@ -59,29 +57,6 @@ _GROUPED = {sep: re.compile(r"[0-9]{1,3}(?:" + re.escape(sep) + r"[0-9]{3})+") f
 _ODD_SPACES = re.compile(r"[\u00a0\u2007\u2009\u202f]")
 _COMMUNE = re.compile(r"[0-9]{1,5}")
 _MINUS = ("-", "\u2212")
-
-
-def cell_text(cell: Cell) -> str:
-    """The cell as text, the way the spreadsheet shows it: 1500000.0 → '1500000', True → 'TRUE'."""
-    if type(cell) is str:  # the common case first: this runs for every cell of every row
-        return cell
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return "TRUE" if cell else "FALSE"
-    if isinstance(cell, float):
-        return str(int(cell)) if cell.is_integer() else repr(cell)
-    if isinstance(cell, int):
-        return str(cell)
-    if isinstance(cell, datetime | date | time):
-        return cell.isoformat()
-    if isinstance(cell, timedelta):
-        return str(cell)
-    return cell
-
-
-def is_blank(cell: Cell) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def _shown(cell: Cell) -> str:

@@ -3,6 +3,8 @@
 Both formats: the rows in input order, every input column with its original header and value, then
 phan_loai, so_thieu_hut, chi_so_thieu_hut, chuan_ngheo and loi. An error row has only loi filled.
 
+- Both formats neutralise text that Excel would run as a formula (`giamngheo.lib.spreadsheet_safety`): a header
+  or cell `=HYPERLINK(...)` is written `'=HYPERLINK(...)`; numbers, and text that is only a number, are not touched.
 - CSV: UTF-8 *with* a byte-order mark, so that Excel shows Vietnamese correctly when the file is double-clicked.
   The delimiter is the input's when the input was CSV (the commune's Excel already opens that), else `,`.
   Cells are written as the spreadsheet showed them (an Excel number 1500000.0 as `1500000`).
@@ -30,12 +32,13 @@ from xlsxwriter.worksheet import Worksheet
 
 from giamngheo.engine.facts import PovertyClass
 from giamngheo.engine.standard import Standard
+from giamngheo.lib.spreadsheet_safety import neutralise
 from giamngheo.survey import columns as col
+from giamngheo.survey.cells import Cell, cell_text
 from giamngheo.survey.classify import RowResult
 from giamngheo.survey.errors import SurveyFileError
 from giamngheo.survey.reader import Survey
 from giamngheo.survey.summary import NO_COMMUNE, SurveySummary, Tally
-from giamngheo.survey.values import Cell, cell_text
 
 OUTPUT_SUFFIXES = (".xlsx", ".csv")
 ROWS_SHEET = "ho"
@@ -85,10 +88,16 @@ def _result_cells(result: RowResult) -> tuple[str, int | None, str, str, str]:
 def _csv_bytes(survey: Survey, results: tuple[RowResult, ...]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=survey.delimiter or ",")
-    writer.writerow([*survey.headers, *col.RESULT_COLUMNS])
+    writer.writerow([*(neutralise(h) for h in survey.headers), *col.RESULT_COLUMNS])
     for row, result in zip(survey.rows, results, strict=True):
-        writer.writerow([*(cell_text(c) for c in row.cells), *(cell_text(c) for c in _result_cells(result))])
+        writer.writerow([*(_csv_text(c) for c in row.cells), *(_csv_text(c) for c in _result_cells(result))])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_text(cell: Cell) -> str:
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return cell_text(cell)  # a number stays a number, "-5" included
+    return neutralise(cell_text(cell))
 
 
 def _xlsx_bytes(
@@ -101,7 +110,7 @@ def _xlsx_bytes(
     sheet = workbook.add_worksheet(ROWS_SHEET)
     headers = [*survey.headers, *col.RESULT_COLUMNS]
     for column, header in enumerate(headers):
-        sheet.write_string(0, column, header, bold)
+        sheet.write_string(0, column, neutralise(header), bold)
         sheet.set_column(
             column, column, 60 if header == col.ERROR_COLUMN else max(12, min(len(header) + 2, 40))
         )
@@ -123,7 +132,7 @@ def _write_cell(
     if cell is None or cell == "":
         return
     if as_text or isinstance(cell, str):
-        sheet.write_string(row, column, cell_text(cell))
+        sheet.write_string(row, column, neutralise(cell_text(cell)))
     elif isinstance(cell, bool):
         sheet.write_boolean(row, column, cell)
     elif isinstance(cell, int | float) and math.isfinite(cell):
@@ -131,7 +140,7 @@ def _write_cell(
     elif isinstance(cell, datetime | date):
         sheet.write_datetime(row, column, cell, date_format)
     else:
-        sheet.write_string(row, column, cell_text(cell))
+        sheet.write_string(row, column, neutralise(cell_text(cell)))
 
 
 def _write_summary(sheet: Worksheet, summary: SurveySummary, standard: Standard, workbook: Workbook) -> None:

@@ -2,8 +2,9 @@
 
 XlsxWriter's constant-memory mode flushes each row to disk as it is written, so the memory used does not grow with
 the number of households. Every value is written explicitly as a string or a number (`write_string`,
-`write_number`), never through `write`, which would turn a text starting with "=" into a live formula: a name or
-an address typed as `=HYPERLINK(...)` stays plain text in the file (OWASP's CSV/formula-injection rule).
+`write_number`), never through `write`, which would turn a text starting with "=" into a live formula, and every
+text goes through `giamngheo.lib.spreadsheet_safety.neutralise`: a name or an address typed as `=HYPERLINK(...)`
+is written `'=HYPERLINK(...)` and stays plain text even after a user edits the cell (OWASP's CSV-injection rule).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamngheo.lib.spreadsheet_safety import neutralise
 from giamngheo.registry.models import Household
 from giamngheo.reviews.models import PovertyClass
 from giamngheo.reviews.stats import area_label
@@ -41,12 +43,25 @@ def write_household_list(
     target: IO[bytes], households: Iterable[Household], *, summary: Sequence[str]
 ) -> int:
     """Write the list to `target` (a binary file); returns the number of households written."""
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
+    workbook = xlsxwriter.Workbook(
+        target,
+        {
+            "constant_memory": True,
+            "in_memory": False,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
     sheet = workbook.add_worksheet(_("Danh sách hộ"))
     bold = workbook.add_format({"bold": True})
     sheet.write_string(0, 0, _("Danh sách hộ gia đình"), bold)
     sheet.write_string(
-        1, 0, _("Lọc: %(filters)s") % {"filters": "; ".join(summary) if summary else _("tất cả các hộ")}
+        1,
+        0,
+        neutralise(
+            _("Lọc: %(filters)s") % {"filters": "; ".join(summary) if summary else _("tất cả các hộ")}
+        ),
     )
     sheet.write_string(
         2, 0, _("Xuất lúc %(time)s") % {"time": timezone.localtime().strftime("%d/%m/%Y %H:%M")}
@@ -77,7 +92,7 @@ def write_household_list(
             if isinstance(value, int):
                 sheet.write_number(row, column, value)
             else:
-                sheet.write_string(row, column, str(value))
+                sheet.write_string(row, column, neutralise(str(value)))
     sheet.freeze_panes(header + 1, 0)
     workbook.close()
     return count

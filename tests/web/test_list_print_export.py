@@ -60,7 +60,8 @@ def test_the_export_is_the_filtered_list_and_text_stays_text(officer: Client) ->
     rows = list(sheet.iter_rows(min_row=6, values_only=True))
     assert [row[1] for row in rows] == [f"P-{n:03d}" for n in range(60)]
     hostile = sheet.cell(row=6 + 7, column=3)
-    assert hostile.value == '=HYPERLINK("http://x")' and hostile.data_type == "s"  # not a formula
+    # Not a formula, and quoted so that it stays text when the cell is edited (OWASP's CSV-injection rule).
+    assert hostile.value == '\'=HYPERLINK("http://x")' and hostile.data_type == "s"
     assert "Xã Kông Chro (mã mới 23824)" in rows[0][4]
     assert "Tìm: «P-0»" in sheet["A2"].value
 
