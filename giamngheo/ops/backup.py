@@ -17,7 +17,8 @@ Consistency while the site runs:
   a database that has a `-wal` beside it would let SQLite replay stale pages into the restored copy.
 
 A restore refuses a database that already holds tables, or a media folder that holds files, unless `force` is
-given; archives are unpacked with tarfile's "data" filter (no absolute paths, no `..`, no links out, no devices).
+given; an archive with anything but plain files and folders under relative paths is refused before unpacking
+(no absolute paths, no `..`, no links, no devices), and unpacked with tarfile's "data" filter besides.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
@@ -228,6 +229,16 @@ def prune_archives(folder: Path, keep_days: int, *, keep: Path) -> list[Path]:
 # --- restore -------------------------------------------------------------------------------------------------------
 
 
+def _check_members(tar: tarfile.TarFile, archive: Path) -> None:
+    """Only plain files and folders under relative paths: a backup never holds links, devices or `..`."""
+    for member in tar.getmembers():
+        parts = PurePosixPath(member.name).parts
+        if member.name.startswith("/") or ".." in parts or not (member.isfile() or member.isdir()):
+            raise BackupError(
+                f"Tệp {archive.name} chứa đường dẫn không an toàn ({member.name!r}); không khôi phục từ tệp này."
+            )
+
+
 @contextmanager
 def _unpacked(archive: Path, work_parent: Path) -> Iterator[Path]:
     if not archive.is_file():
@@ -237,7 +248,11 @@ def _unpacked(archive: Path, work_parent: Path) -> Iterator[Path]:
         os.chmod(work, 0o700)
         try:
             with tarfile.open(archive, "r:*") as tar:
-                tar.extractall(work, filter="data")
+                _check_members(tar, archive)
+                if hasattr(tarfile, "data_filter"):
+                    tar.extractall(work, filter="data")
+                else:  # Python before 3.11.4 (the members were checked above)
+                    tar.extractall(work)  # noqa: S202
         except tarfile.FilterError as exc:
             raise BackupError(
                 f"Tệp {archive.name} chứa đường dẫn không an toàn ({exc}); không khôi phục từ tệp này."
