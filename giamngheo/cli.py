@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "demo": ("demo", "Tạo dữ liệu mẫu huyện Kông Chro (--serve để chạy máy chủ) / load the demo"),
     "stats": ("stats", "Số liệu hộ nghèo theo địa bàn và năm / poverty figures by area and year"),
+    "backup": ("backup", "Sao lưu cơ sở dữ liệu và tệp tải lên (-o TỆP) / back up the database and uploads"),
+    "restore": ("restore", "Khôi phục từ bản sao lưu (restore TỆP [--force]) / restore a backup"),
     "token": ("token", "Tạo / thu hồi mã truy cập API (token create USERNAME) / create or revoke API tokens"),
     "worker": ("worker", "Chạy tiến trình xử lý công việc nền / run the background job worker"),
     "serve": ("serve", "Chạy máy chủ web (gunicorn) / run the production web server"),

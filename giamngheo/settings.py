@@ -124,9 +124,11 @@ INSTALLED_APPS = [
     "giamngheo.web",
     "giamngheo.server",
     "csp",
+    "giamngheo.ops",
 ]
 
 MIDDLEWARE = [
+    "giamngheo.ops.middleware.RequestIdMiddleware",  # outermost: a request id and an access line for every answer
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the WSGI process, before sessions and the rest: no database work for a CSS file.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -276,12 +278,29 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # --- end cache ----------------------------------------------------------------------------------------------------
 
+# --- Logging (giamngheo.ops.logs) ---------------------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object per line (production: journald or a log shipper reads it); text: readable lines
+# (development). Every line carries the id of the request it was logged in; `giamngheo.request` is the access log.
+LOG_FORMAT = env_str("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, got {LOG_FORMAT!r}")
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").strip().upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "giamngheo.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"()": "giamngheo.ops.logs.TextFormatter"},
+        "json": {"()": "giamngheo.ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own handlers (a plain console under DEBUG, mail to ADMINS) are dropped: its lines go through ours.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL, "propagate": True}},
 }
+# --- end of logging ----------------------------------------------------------------------------------------------
 
 # Where the poverty standards' data files live (one TOML file per standard).
 GIAMNGHEO_STANDARDS_DIR = Path(env_str("GIAMNGHEO_STANDARDS_DIR", str(PACKAGE_DIR / "standards" / "data")))
