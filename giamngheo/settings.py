@@ -7,6 +7,7 @@ fails loudly on a bad value. SQLite is the default database; `DATABASE_URL` sele
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -104,7 +105,8 @@ CSRF_TRUSTED_ORIGINS = [
 # --- end HTTPS ----------------------------------------------------------------------------------------------------
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with two-step sign-in (giamngheo.accounts.admin_site) in place of "django.contrib.admin".
+    "giamngheo.accounts.admin_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -114,6 +116,9 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "giamngheo.accounts",
     "giamngheo.jobs",
     "giamngheo.areas",
@@ -138,8 +143,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page (giamngheo.accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "giamngheo.urls"
@@ -187,9 +195,32 @@ AUTH_PASSWORD_VALIDATORS = [
 # A form refused by the CSRF check gets the site's 403 page, with a reason a user can act on.
 CSRF_FAILURE_VIEW = "giamngheo.web.errors.csrf_failure"
 LOGIN_URL = "login"
-# Login throttling (giamngheo.accounts.throttle): failures per account name before a lock-out of this many seconds.
-LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+
+# --- Sign-in throttling and two-step sign-in (giamngheo.accounts.lockout, giamngheo.accounts.twofactor) ---
+# django-axes counts failed sign-ins of every form (the site's, the admin's, the code step) by account and address
+# together, and by address alone with a larger limit: an address cannot try passwords across accounts without limit,
+# and nobody can lock a named officer out from another address. Counts live in Redis when REDIS_URL is set (axes'
+# cache handler), in the database otherwise; both are shared by every server process.
+AUTHENTICATION_BACKENDS = [
+    "giamngheo.accounts.lockout.AxesBackend",  # axes' AxesStandaloneBackend, first: refuses a locked-out sign-in
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)  # failures for one account from one address
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int(
+    "LOGIN_ADDRESS_FAILURE_LIMIT", 4 * LOGIN_FAILURE_LIMIT
+)  # one address, all accounts
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Reverse proxies in front of the server (nginx: 1). 0: the client address is the connection's, X-Forwarded-For is
+# ignored; N: the N-th address from the end of X-Forwarded-For (giamngheo.accounts.lockout.client_address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_LOCKOUT_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "giamngheo.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "giamngheo.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True  # only the account's failures from its address (the handlers in lockout.py)
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "giamngheo"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
@@ -277,6 +308,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # --- end cache ----------------------------------------------------------------------------------------------------
+# Sign-in throttling (django-axes): counted in Redis when it is there, in the database otherwise; both are shared.
+AXES_HANDLER = f"giamngheo.accounts.lockout.{'CacheHandler' if REDIS_URL else 'DatabaseHandler'}"
 
 # --- Logging (giamngheo.ops.logs) ---------------------------------------------------------------------------
 # LOG_FORMAT=json: one JSON object per line (production: journald or a log shipper reads it); text: readable lines

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from giamngheo.accounts.forms import ThrottledAuthenticationForm
+from giamngheo.accounts.views import SignInView
 from giamngheo.api.urls import api
 from giamngheo.jobs.health import healthz
 from giamngheo.web import errors
@@ -18,11 +18,9 @@ urlpatterns = [
     path("", include("giamngheo.web.urls")),
     path("cong-viec/", include("giamngheo.jobs.urls")),
     path("api/", api.urls),
-    path(
-        "dang-nhap/",
-        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
-        name="login",
-    ),
+    # Throttled by django-axes; two-step sign-in continues at accounts:code-step (giamngheo.accounts).
+    path("dang-nhap/", SignInView.as_view(), name="login"),
+    path("", include("giamngheo.accounts.urls")),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("doi-mat-khau/xong/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

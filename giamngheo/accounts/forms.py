@@ -1,30 +1,35 @@
+"""Forms of signing in: the six-digit code of two-step sign-in.
+
+The password step is Django's `AuthenticationForm` (the admin's: `AdminAuthenticationForm`); django-axes throttles
+it through the authentication backend (`giamngheo.accounts.lockout`).
+"""
+
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
-from django.utils.translation import gettext as _
-
-from giamngheo.accounts import throttle
+from django.utils.translation import gettext_lazy
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """The sign-in form, refusing further attempts for a while after repeated failures."""
+class CodeForm(forms.Form):
+    """A six-digit code from the authenticator app (spaces allowed, as some apps show "123 456")."""
 
-    def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username") or ""
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request is not None else ""
-        if throttle.is_locked(username, address):
+    otp_token = forms.CharField(
+        label=gettext_lazy("Mã 6 số"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": r"[0-9 ]*",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def clean_otp_token(self) -> str:
+        code = "".join(str(self.cleaned_data["otp_token"]).split())
+        if len(code) != 6 or not code.isdigit():
             raise forms.ValidationError(
-                _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(minutes)s phút.")
-                % {"minutes": throttle.lockout_minutes()},
-                code="throttled",
+                gettext_lazy("Mã gồm đúng 6 chữ số, lấy từ ứng dụng xác thực."), code="format"
             )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            throttle.record_failure(username, address)
-            raise
-        throttle.clear(username)
-        return cleaned
+        return code
