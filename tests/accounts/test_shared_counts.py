@@ -40,14 +40,14 @@ def test_failures_are_counted_in_redis_where_every_process_sees_them(client: Cli
         assert sign_in(client, "canbo", "sai").status_code == 200
     (account_key,) = make_cache_key_list([{"username": "canbo", "ip_address": HOME}])
     (address_key,) = make_cache_key_list([{"ip_address": HOME}])
-    # A separate connection, as another server process would have (Django's Redis keys are ":<version>:<key>").
+    # A separate connection, as another server process would have (keys: cache.make_key, "<prefix>:<version>:<key>").
     other = redis.Redis.from_url(REDIS_URL)
-    assert other.get(f":1:{account_key}") == b"3"
-    assert other.get(f":1:{address_key}") == b"3"
-    assert 0 < other.ttl(f":1:{account_key}") <= settings.LOGIN_LOCKOUT_SECONDS
+    assert other.get(cache.make_key(account_key)) == b"3"
+    assert other.get(cache.make_key(address_key)) == b"3"
+    assert 0 < other.ttl(cache.make_key(account_key)) <= settings.LOGIN_LOCKOUT_SECONDS
     assert not AccessAttempt.objects.exists()
     # Failures another process recorded count here too.
-    other.set(f":1:{account_key}", settings.LOGIN_FAILURE_LIMIT)
+    other.set(cache.make_key(account_key), settings.LOGIN_FAILURE_LIMIT)
     assert sign_in(client, "canbo", "sai").status_code == 429
 
 
