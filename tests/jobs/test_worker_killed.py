@@ -28,6 +28,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
@@ -89,6 +90,8 @@ class Workers:
             **os.environ,
             "DATABASE_URL": database_url,
             "GIAMNGHEO_DATA_DIR": str(folder / "data"),
+            # Its own data folder has no key file: the workers get this process's key (DEBUG is off).
+            "SECRET_KEY": settings.SECRET_KEY,
             "JOB_HEARTBEAT_SECONDS": "0.25",
             "JOB_WORKER_TIMEOUT_SECONDS": str(TIMEOUT),
             "JOB_AREA_CHUNK_ASSESSMENTS": "1",

@@ -21,6 +21,9 @@ CLEARED = (
     "PORT",
     "WEB_WORKERS",
     "WEB_THREADS",
+    # Set by the browser tests' conftest (Playwright's sync API runs in the test thread); a production process
+    # never has it, and `check --deploy` rightly fails on it (async.E001).
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
