@@ -87,9 +87,13 @@ def ensure_key_file(path: Path | None = None) -> Path:
     return path
 
 
+def _set_in_environment() -> bool:
+    return bool(os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE"))
+
+
 def ensure_key() -> None:
     """Create the data folder's key file when no key is configured (the demo's and the tests' path)."""
-    if not os.environ.get("SECRET_KEY") and not os.environ.get("SECRET_KEY_FILE"):
+    if not _set_in_environment():
         ensure_key_file()
 
 
@@ -101,7 +105,7 @@ def _read(path: Path) -> str:
 
 
 def main() -> int:
-    if os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE"):
+    if _set_in_environment():
         print(
             "SECRET_KEY hoặc SECRET_KEY_FILE đã được đặt: không tạo tệp khóa. / A key is already configured."
         )
