@@ -307,6 +307,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Territories (who may read which households) kept between requests: a change to units or villages reaches every
+# process at once through Redis; without it, other processes see it within this many seconds (areas.territory_cache).
+TERRITORY_CACHE_SECONDS = env_int("TERRITORY_CACHE_SECONDS", 60)
+# A built overview is kept while the assessments under it stand (reviews.overview); this bounds it otherwise.
+OVERVIEW_CACHE_SECONDS = env_int("OVERVIEW_CACHE_SECONDS", 300)
 # --- end cache ----------------------------------------------------------------------------------------------------
 # Sign-in throttling (django-axes): counted in Redis when it is there, in the database otherwise; both are shared.
 AXES_HANDLER = f"giamngheo.accounts.lockout.{'CacheHandler' if REDIS_URL else 'DatabaseHandler'}"

@@ -6,6 +6,9 @@ of scope, and out-of-scope records are reported exactly like missing ones (see `
 Territory after the 2025 reform (`areas.selectors.territory`): a new commune covers the legacy communes that map
 into it. A legacy commune that went wholly to communes of the area is covered whole; one split between several new
 communes is covered village by village (the villages that belong to a commune of the area today).
+
+The account's role is read on every request (a change takes effect at once); the territory of its area is kept
+between requests (`areas.territory_cache`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from django.db.models import Q
 
 from giamngheo.accounts.models import AreaRole, Role
 from giamngheo.areas.models import AdminUnit
-from giamngheo.areas.selectors import commune_ids_within, places_q, territory
+from giamngheo.areas.selectors import places_q
+from giamngheo.areas.territory_cache import cached_territory
 
 _CACHE_ATTRIBUTE = "_giamngheo_scope"
 
@@ -70,7 +74,7 @@ class Scope:
 
     def communes_readable(self, unit: AdminUnit) -> set[int] | None:
         """`commune_ids_within(unit)` when the account may read the figures of `unit`, else None."""
-        inside = commune_ids_within(unit)
+        inside = set(cached_territory(unit).inside)
         if self.everything or (inside and inside <= self.stats_commune_ids):
             return inside
         return None
@@ -104,7 +108,7 @@ def _resolve(user: Any) -> Scope:
 
 
 def _area_scope(role: str, unit: AdminUnit) -> Scope:
-    land = territory(unit)
+    land = cached_territory(unit)
     return Scope(
         role=role,
         unit=unit,

@@ -30,6 +30,7 @@ from giamngheo.areas.models import (
 )
 from giamngheo.areas.reform import rehome_villages
 from giamngheo.areas.source import SOURCE_PREFIX, UnitDataset, UnitKey, read_dataset
+from giamngheo.areas.territory_cache import territory_changed
 from giamngheo.lib.formatting import group_thousands
 
 BATCH_SIZE = 2000
@@ -111,6 +112,8 @@ def load_units(*, stdout: Writer | None = None, at: datetime | None = None) -> L
                 successions_updated=report.successions_updated,
                 successions_deleted=report.successions_deleted,
             )
+    if report.changed or rehomed:
+        territory_changed()
     if report.changed:
         _refresh_planner_statistics()
     _count(report)

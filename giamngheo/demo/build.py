@@ -27,6 +27,7 @@ from django.utils import timezone
 from giamngheo.areas.models import AdminUnit, UnitLevel, UnitSuccession, Village
 from giamngheo.areas.reform import rehome_villages
 from giamngheo.areas.selectors import UnitAmbiguous, UnitNotFound, resolve_unit, territory
+from giamngheo.areas.territory_cache import territory_changed
 from giamngheo.demo.models import DemoRun
 from giamngheo.demo.plan import (
     EventPlan,
@@ -188,6 +189,7 @@ class _Builder:
         Village.objects.bulk_create(new)
         # The villages were numbered in the district's communes; since 01/07/2025 they belong to the new communes.
         rehome_villages(Village, UnitSuccession, AdminUnit)
+        territory_changed()  # bulk writes send no signal
         self.villages = {
             (v.legacy_commune.code if v.legacy_commune else v.commune.code, v.local_code): v
             for v in Village.objects.filter(

@@ -505,6 +505,8 @@ class HouseholdEvent(models.Model):
         indexes = [
             models.Index(fields=["household", "recorded_at"]),
             models.Index(fields=["household", "household_version"]),
+            # The newest survey result written (`reviews.overview.data_stamp`), without reading other events.
+            models.Index(fields=["id"], condition=Q(kind=EventKind.ASSESSED), name="event_assessed_id"),
         ]
 
     def __str__(self) -> str:

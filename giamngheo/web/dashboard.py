@@ -24,7 +24,7 @@ from giamngheo.areas.models import AdminUnit, UnitLevel
 from giamngheo.areas.selectors import unit_includes
 from giamngheo.lib.formatting import format_percent_vi, group_thousands
 from giamngheo.lib.params import positive_int
-from giamngheo.reviews.overview import Dashboard, build_dashboard, default_province, province_choices
+from giamngheo.reviews.overview import Dashboard, cached_dashboard, default_province, province_choices
 from giamngheo.reviews.stats import AreaStats, area_label
 
 # Rows by today's communes (the default for a unit of today) or, with ?theo=thoi-diem, by the communes the
@@ -102,7 +102,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     board = Dashboard(unit=None)
     if unit is not None:
         communes = home_communes if requested is None else requested[1]
-        board = build_dashboard(unit, year=year, commune_ids=communes, by_today=by_today, today=today)
+        board = cached_dashboard(unit, year=year, commune_ids=communes, by_today=by_today, today=today)
     return render(
         request,
         "web/dashboard.html",

@@ -30,6 +30,7 @@ def test_edit_a_member_and_see_the_class_explanation_and_history_change(page: An
 
     page.get_by_role("link", name="Sửa Đinh Thị Lan").click()
     expect(page.locator("h1")).to_contain_text("Đinh Thị Lan")
+    page.wait_for_load_state("load")  # htmx (a deferred script) has bound the form's live preview
     preview = page.locator("#xem-truoc")
     expect(preview).to_contain_text("Hộ cận nghèo")
     page.select_option("select[name=has_health_insurance]", "False")

@@ -352,3 +352,30 @@ def test_regrouping_by_todays_communes_runs_a_fixed_number_of_queries(
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+# Kept between requests --------------------------------------------------------------------------------------
+
+
+def test_the_overview_is_kept_until_a_survey_result_changes_it(client: Client, reviewed: Any) -> None:
+    """The built overview is kept (reviews.overview.cached_dashboard) and read again as soon as a result is
+    written, including one re-recorded in place while its round is open."""
+    new_commune = reviewed.units["new_commune"]
+    review = open_review(new_commune, year=2026)  # open on the tests' calendar
+    poor, _other = assess(review, new_commune, {"ngheo": 1, "khong_ngheo": 1}, registered_on=date(2025, 8, 1))
+    client.force_login(reviewed.owner)
+    url = dashboard_url(theo=None)
+    with CaptureQueriesContext(connection) as built:
+        first = client.get(url).content.decode()
+    assert sum(chart_data(first)["poor"]) == 1
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get(url).content.decode()
+    assert chart_data(again) == chart_data(first) and commune_rows(again) == commune_rows(first)
+    assert len(kept) < len(built) - 4
+    before = Assessment.objects.get(review=review, household=poor, superseded=False)
+    reviews.assessment_record(
+        review=review, household=poor, assessed_on=date(2026, 11, 20), income_per_capita=5_000_000, actor=None
+    )
+    rerecorded = Assessment.objects.get(review=review, household=poor, superseded=False)
+    assert rerecorded.pk == before.pk and rerecorded.poverty_class == "khong_ngheo"  # the same row, changed
+    assert sum(chart_data(client.get(url).content.decode())["poor"]) == 0
