@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "giamngheo.standards",
     "giamngheo.registry",
     "giamngheo.reviews",
+    "giamngheo.decisions",
     "giamngheo.demo",
     "giamngheo.web",
     "giamngheo.server",

@@ -50,6 +50,16 @@ def _empty_cache_after_each_test() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _site_language() -> None:
+    """Each test starts in the site's language: a request through LocaleMiddleware (the test client runs in this
+    thread) leaves the language it chose active, and a service's messages would follow it into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 

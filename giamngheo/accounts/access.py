@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.scope import scope_for
 from giamngheo.areas.models import AdminUnit, UnitSuccession
+from giamngheo.decisions.models import Approval, Decision
 from giamngheo.registry.models import Household, Membership, Person
 from giamngheo.reviews.models import Assessment, Review
 
@@ -146,6 +147,32 @@ def unit_communes_for_stats(user: Any, unit: AdminUnit) -> set[int]:
     if communes is None:
         raise unit_not_found()
     return communes
+
+
+def round_for(user: Any, review_pk: Any, commune_pk: Any) -> tuple[Review, AdminUnit]:
+    """A review round and one of its communes, both in the user's area (the same 404 otherwise): where the
+    commune's decision and approval steps of that round are taken."""
+    review = reviews_for(user).filter(pk=review_pk).select_related("standard").first()
+    commune = AdminUnit.objects.filter(pk=commune_pk).first()
+    if review is None or commune is None or scope_for(user).communes_readable(commune) is None:
+        raise Http404(_("Không tìm thấy đợt rà soát."))
+    return review, commune
+
+
+def decisions_for(user: Any) -> QuerySet[Decision]:
+    """Recognition decisions of the communes whose figures the user may read."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Decision.objects.all()
+    return Decision.objects.filter(commune_id__in=sorted(scope.stats_commune_ids))
+
+
+def approvals_for(user: Any) -> QuerySet[Approval]:
+    """Approval steps of the communes whose figures the user may read."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Approval.objects.all()
+    return Approval.objects.filter(commune_id__in=sorted(scope.stats_commune_ids))
 
 
 def unit_not_found() -> Http404:

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 
-from giamngheo.api import assessments, classify, errors, households, members, stats, units
+from giamngheo.api import assessments, classify, decisions, errors, households, members, stats, units
 from giamngheo.api.auth import BearerToken, SessionUser
 
 
@@ -94,3 +94,4 @@ api.add_router("", members.router)
 api.add_router("", assessments.router)
 api.add_router("", classify.router)
 api.add_router("", stats.router)
+api.add_router("", decisions.router)

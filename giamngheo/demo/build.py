@@ -16,7 +16,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +28,7 @@ from giamngheo.areas.models import AdminUnit, UnitLevel, UnitSuccession, Village
 from giamngheo.areas.reform import rehome_villages
 from giamngheo.areas.selectors import UnitAmbiguous, UnitNotFound, resolve_unit, territory
 from giamngheo.areas.territory_cache import territory_changed
+from giamngheo.decisions.services import decision_record
 from giamngheo.demo.models import DemoRun
 from giamngheo.demo.plan import (
     EventPlan,
@@ -50,7 +51,8 @@ from giamngheo.registry.models import (
     Person,
 )
 from giamngheo.reviews import services as reviews
-from giamngheo.reviews.models import Assessment, Review
+from giamngheo.reviews.models import Assessment, Review, ReviewKind
+from giamngheo.reviews.rounds import regular_round_period
 
 # Order in which the kinds of events are applied within one phase (each kind in one batch, in date order):
 # households first, then people leaving, households closing, people arriving, and changes of facts last.
@@ -288,6 +290,25 @@ class _Builder:
         count = record_assessments(review, items, actor=self.actor, today=self.today)
         self.report.assessments[review.name] = count
         self._check(review, review_plan)
+        if review.is_closed_on(self.today):
+            self._decide(review)
+
+    def _decide(self, review: Review) -> None:
+        """Each commune's chairman recognises the round's lists (`decisions.services.decision_record`): a periodic
+        round's on 20 December, a regular round's on the 14th day after it began (within the 15 days of QĐ 24/2021
+        Art. 5). Demo choices: the decision numbers and the signer's title."""
+        if review.kind == ReviewKind.PERIODIC:
+            signed_on = review.reference_date + timedelta(days=6)
+        else:
+            signed_on = regular_round_period(review.reference_date)[0] + timedelta(days=14)
+        communes = AdminUnit.objects.filter(
+            pk__in=Assessment.objects.filter(review=review).order_by().values("commune_id")
+        ).order_by("code")
+        for number, commune in enumerate(communes, start=1):
+            decision_record(
+                review=review, commune=commune, number=f"{number:03d}/QĐ-UBND", signed_on=signed_on,
+                signer=f"Chủ tịch UBND {commune.name}", actor=self.actor, today=self.today,
+            )  # fmt: skip
 
     def _check_territory(self, commune: AdminUnit, review_plan: ReviewPlan) -> None:
         """The households the plan reviews in one of today's communes are exactly those of its territory (its

@@ -1,27 +1,27 @@
-"""How the poor list of the demo district changed between two periodic reviews, and the end-2026 review of new Xã
-Kông Chro, for the command's summary.
+"""How the poor list of the demo district changed over the year of the end-2023 review, and the end-2026 review of
+new Xã Kông Chro, for the command's summary.
 
-Vocabulary of domain.md §3.6 (thoát nghèo, cận nghèo → nghèo, phát sinh mới, tái nghèo, other changes), counted
-from the engine's classes of each household in the two periodic reviews and, for tái nghèo, in the regular
-reviews in between. This is a summary for the demo, not the statutory transition report.
+The changes are those of the statutory report "diễn biến hộ nghèo" (`decisions.reports`), read from the lists
+the communes' chairmen decided: a partition, so the line adds up (a household that escaped in the June regular
+review and was poor again at the end of the year was poor at both ends and is counted in neither column).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
 
 from giamngheo.areas.models import UnitLevel
+from giamngheo.decisions.reports import load_stays, period
+from giamngheo.decisions.transitions import tally
 from giamngheo.demo import targets
 from giamngheo.lib.formatting import group_thousands
-from giamngheo.reviews.models import Assessment, PovertyClass, Review, ReviewKind
+from giamngheo.reviews.models import PovertyClass, Review, ReviewKind
 from giamngheo.reviews.stats import area_stats, format_vi
 
 POOR = PovertyClass.POOR.value
-NEAR_POOR = PovertyClass.NEAR_POOR.value
 
 
 @dataclass(frozen=True)
@@ -46,31 +46,20 @@ class PoorFlows:
         )
 
 
-def _classes(kind: str, year: int, commune_ids: set[int]) -> dict[int, str]:
-    rows = Assessment.objects.filter(review__kind=kind, review__year=year, commune_id__in=sorted(commune_ids))
-    return dict(rows.order_by("assessed_on", "id").values_list("household_id", "poverty_class"))
-
-
 def poor_flows(year: int, commune_ids: set[int]) -> PoorFlows:
-    """Changes of the poor list from the periodic review of `year - 1` to that of `year`."""
-    before = _classes(ReviewKind.PERIODIC, year - 1, commune_ids)
-    after = _classes(ReviewKind.PERIODIC, year, commune_ids)
-    between = _classes(ReviewKind.REGULAR, year, commune_ids)
-    flows = Counter((before.get(h), after.get(h)) for h in set(before) | set(after))
-    re_poor = sum(
-        1 for h, cls in between.items() if before.get(h) == POOR and cls != POOR and after.get(h) == POOR
-    )
-    escaped_above = sum(v for (b, a), v in flows.items() if b == POOR and a not in {POOR, NEAR_POOR, None})
+    """The poor list's changes over `year` in the communes `commune_ids` (`decisions.transitions`)."""
+    start, end, _label = period(year)
+    line = tally(load_stays(commune_ids), POOR, start, end, commune_ids).households
     return PoorFlows(
-        start=sum(1 for c in before.values() if c == POOR),
-        escaped_to_near_poor=flows[(POOR, NEAR_POOR)],
-        escaped_above=escaped_above,
-        left_other=flows[(POOR, None)],
-        from_near_poor=flows[(NEAR_POOR, POOR)],
-        re_poor=re_poor,
-        newly_arising=sum(v for (b, a), v in flows.items() if a == POOR and b not in {POOR, NEAR_POOR, None}),
-        new_households=flows[(None, POOR)],
-        end=sum(1 for c in after.values() if c == POOR),
+        start=line[1],
+        escaped_to_near_poor=line[2],
+        escaped_above=line[3],
+        left_other=line[4],
+        from_near_poor=line[5],
+        re_poor=line[6],
+        newly_arising=line[7],
+        new_households=line[8],
+        end=line[9],
     )
 
 

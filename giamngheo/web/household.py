@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from giamngheo.accounts.access import household_for_read
 from giamngheo.accounts.scope import scope_for
+from giamngheo.decisions.status import ESCAPE_WINDOW_YEARS, escaped_from, status_history
 from giamngheo.engine.standard import StandardError, load_catalogue
 from giamngheo.lib.formatting import format_vnd
 from giamngheo.registry.history import field_label, format_change_value
@@ -124,6 +125,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             rerecord = {"plan": plan, "outcome": outcome, "differs": not stored_matches(plan.latest, outcome)}
 
     commune_today = household_commune_on(household, today)
+    statuses = status_history(household.pk)
     return render(
         request,
         "web/household_detail.html",
@@ -147,5 +149,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": scope.can_edit and active,
             "can_assess": scope.can_assess and active,
             "stamp": {"version": household.version, "seen": max((e.pk for e in events), default=0)},
+            "statuses": list(reversed(statuses)),
+            "escaped_on": escaped_from(statuses, today),
+            "escape_window": ESCAPE_WINDOW_YEARS,
         },
     )

@@ -2,7 +2,8 @@
 a static check over their source, in the spirit of Zulip's lint rule against raw `.objects.get` in views.
 
 Protected: households and everything recorded about them (people, memberships, living conditions, history,
-assessments) and review rounds. In the modules that answer requests (`web`, `api`, the job views), naming such a
+assessments) and review rounds, and the decisions on them (recognition decisions, official statuses, approval
+steps). In the modules that answer requests (`web`, `api`, the job views), naming such a
 model's manager (`Household.objects`, `Assessment._default_manager`, ...) or looking one up by name
 (`apps.get_model`) is refused; `Model.objects.none()` (an empty choice list for a form field) reads nothing and is
 allowed. The check is itself tested on a deliberately unguarded read.
@@ -16,7 +17,18 @@ from pathlib import Path
 import giamngheo
 
 PROTECTED = frozenset(
-    {"Household", "Person", "Membership", "LivingConditions", "HouseholdEvent", "Assessment", "Review"}
+    {
+        "Household",
+        "Person",
+        "Membership",
+        "LivingConditions",
+        "HouseholdEvent",
+        "Assessment",
+        "Review",
+        "Decision",
+        "OfficialStatus",
+        "Approval",
+    }
 )
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 PACKAGE = Path(giamngheo.__file__).resolve().parent

@@ -1,5 +1,5 @@
 """In the browser at a phone's 360×740: the commune officer of the demo-like test data (`xa.kongchro`) opens the
-household list, a household page, the overview and the edit forms; none scrolls sideways, the member table shows
+household list, a household page, the overview, the edit forms and the reports; none scrolls sideways, the member table shows
 labelled fields, and the folded menu opens and leads on. On a desktop the menu stays spread out, as before."""
 
 from __future__ import annotations
@@ -68,6 +68,8 @@ def test_the_main_pages_fit_a_phone_and_the_menu_opens(browser: Any, live_server
             f"/ho/{household}/sua/",
             f"/ho/{household}/thanh-vien/{world.wife.pk}/sua/",
             f"/ho/{household}/ra-soat/",
+            "/bao-cao/?nam=2023",  # the statutory reports: wide tables scroll inside their card
+            "/bao-cao/?bao_cao=dien-bien-ngheo&nam=2023",
         ):
             assert_fits(page, url)
 
