@@ -20,7 +20,7 @@ from giamngheo.api.schemas.common import Id
 from giamngheo.areas.models import UnitLevel
 from giamngheo.areas.selectors import UnitAmbiguous, UnitNotFound, resolve_unit
 from giamngheo.decisions.approval import approval_state, round_approve, round_submit, round_unlock
-from giamngheo.decisions.reports import REPORTS, build_report
+from giamngheo.decisions.reports import REPORTS, build_report, last_day
 from giamngheo.decisions.services import decision_record
 from giamngheo.decisions.status import status_history
 
@@ -93,12 +93,11 @@ def report(request: HttpRequest, name: str, query: Query[ReportQuery]) -> Any:
     kind = REPORTS.get(name)
     if kind is None:
         raise Http404(_("Không có báo cáo %(name)s.") % {"name": name})
-    last_day = date(
-        query.year, query.month or 12, 28 if query.month == 2 else 30 if query.month in {4, 6, 9, 11} else 31
-    )
     try:
         unit = resolve_unit(
-            query.area, on=timezone.localdate() if query.current else last_day, level=query.level
+            query.area,
+            on=timezone.localdate() if query.current else last_day(query.year, query.month),
+            level=query.level,
         )
     except UnitNotFound as exc:
         raise Http404(_("Không tìm thấy đơn vị hành chính.")) from exc

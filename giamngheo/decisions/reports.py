@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -170,6 +170,11 @@ def period(year: int, month: int | None = None) -> tuple[date, date, str]:
         return date(year, 1, 1), date(year + 1, 1, 1), _("Năm %(year)s") % {"year": year}
     after = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
     return date(year, month, 1), after, _("Tháng %(month)s/%(year)s") % {"month": month, "year": year}
+
+
+def last_day(year: int, month: int | None = None) -> date:
+    """The last day of the period: the day on which an area code given for it is read (`resolve_unit`)."""
+    return period(year, month)[1] - timedelta(days=1)
 
 
 def load_stays(communes: set[int]) -> list[Stay]:

@@ -4,7 +4,6 @@ a statutory report of the official lists (`decisions.reports`)."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from django.utils import timezone
 from giamngheo.areas.models import UnitLevel
 from giamngheo.areas.selectors import UnitAmbiguous, UnitNotFound, resolve_unit
 from giamngheo.decisions.excel import write_report
-from giamngheo.decisions.reports import REPORTS, build_report
+from giamngheo.decisions.reports import REPORTS, build_report, last_day
 
 
 class Command(BaseCommand):
@@ -49,8 +48,7 @@ class Command(BaseCommand):
         name, code, year, month = options["name"], options["area"], options["year"], options["month"]
         if not name or not code or not year:
             raise CommandError("Cần tên báo cáo, --area và --year (hoặc --list).")
-        last_day = date(year, month or 12, 28 if month == 2 else 30 if month in {4, 6, 9, 11} else 31)
-        on = timezone.localdate() if options["current"] else last_day
+        on = timezone.localdate() if options["current"] else last_day(year, month)
         try:
             area = resolve_unit(code, on=on, level=options["level"])
         except (UnitNotFound, UnitAmbiguous) as exc:
