@@ -47,7 +47,7 @@ def write_report(target: IO[bytes], report: Report, *, today: date) -> None:
     total_count = workbook.add_format({"border": 1, "bold": True, "num_format": "#,##0"})
     total_rate = workbook.add_format({"border": 1, "bold": True, "num_format": "0.00"})
 
-    columns = report.kind.columns
+    columns = report.columns
     last = len(columns) + 1  # column 0: STT, column 1: the area, then the form's columns
     sheet.set_column(0, 0, 6)
     sheet.set_column(1, 1, 36)

@@ -34,9 +34,11 @@ from giamngheo.areas.selectors import commune_ids_within
 from giamngheo.decisions.approval import area_approved
 from giamngheo.decisions.models import Decision, OfficialStatus
 from giamngheo.decisions.transitions import NEAR_POOR, POOR, Row, Stay, tally
-from giamngheo.lib.formatting import percent
+from giamngheo.engine.standard import get_standard, load_catalogue, standard_for_lists_year
+from giamngheo.lib.formatting import percent, round_half_up
 from giamngheo.registry.models import Household, Membership
-from giamngheo.reviews.models import PovertyClass
+from giamngheo.reviews.explanations import indicator_name
+from giamngheo.reviews.models import Assessment, PovertyClass
 from giamngheo.reviews.stats import area_label
 
 
@@ -102,7 +104,29 @@ RESULTS = ReportKind(
         (14, "Tỷ lệ nhân khẩu hộ có mức sống trung bình (%) (14 = 13/2 × 100)"),
     ),
 )
-REPORTS = {kind.name: kind for kind in (RESULTS, POOR_TRANSITIONS, NEAR_POOR_TRANSITIONS)}
+DEPRIVATIONS = {
+    (POOR, False): ReportKind(
+        "thieu-hut-ngheo", "Phân tích các chỉ số thiếu hụt dịch vụ xã hội cơ bản của hộ nghèo", POOR, ()
+    ),
+    (POOR, True): ReportKind(
+        "ty-le-thieu-hut-ngheo", "Tỷ lệ thiếu hụt các chỉ số dịch vụ xã hội cơ bản của hộ nghèo", POOR, ()
+    ),
+    (NEAR_POOR, False): ReportKind(
+        "thieu-hut-can-ngheo",
+        "Phân tích các chỉ số thiếu hụt dịch vụ xã hội cơ bản của hộ cận nghèo",
+        NEAR_POOR,
+        (),
+    ),
+    (NEAR_POOR, True): ReportKind(
+        "ty-le-thieu-hut-can-ngheo",
+        "Tỷ lệ thiếu hụt các chỉ số dịch vụ xã hội cơ bản của hộ cận nghèo",
+        NEAR_POOR,
+        (),
+    ),
+}
+REPORTS = {
+    kind.name: kind for kind in (RESULTS, POOR_TRANSITIONS, NEAR_POOR_TRANSITIONS, *DEPRIVATIONS.values())
+}
 RESULT_COLUMNS = {PovertyClass.POOR.value: 3, PovertyClass.NEAR_POOR.value: 5, PovertyClass.MIDDLE.value: 7}
 RATES = {4: (3, 1), 6: (5, 1), 8: (7, 1), 10: (9, 2), 12: (11, 2), 14: (13, 2)}
 
@@ -146,6 +170,11 @@ class Report:
     total: Line
     notes: list[str] = field(default_factory=list)
     approved: bool = False  # every decision of the period behind it approved by the level above
+    columns: tuple[tuple[int, str], ...] = ()  # the kind's, unless the report sets its own (indicators)
+
+    def __post_init__(self) -> None:
+        if not self.columns:
+            self.columns = self.kind.columns
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -157,7 +186,7 @@ class Report:
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "approved": self.approved,
-            "columns": [{"number": n, "title": t} for n, t in self.kind.columns],
+            "columns": [{"number": n, "title": t} for n, t in self.columns],
             "rows": [row.to_json() for row in self.rows],
             "total": self.total.to_json(),
             "notes": self.notes,
@@ -186,12 +215,12 @@ def load_stays(communes: set[int]) -> list[Stay]:
         .distinct()
     )
     rows: dict[int, list[Row]] = defaultdict(list)
-    for household_id, valid_from, status, commune_id, members in (
+    for household_id, valid_from, status, commune_id, members, assessment_id in (
         OfficialStatus.objects.filter(household_id__in=Subquery(listed))
         .order_by("household_id", "valid_from", "id")
-        .values_list("household_id", "valid_from", "status", "commune_id", "member_count")
+        .values_list("household_id", "valid_from", "status", "commune_id", "member_count", "assessment_id")
     ):
-        rows[household_id].append(Row(valid_from, status, commune_id, members))
+        rows[household_id].append(Row(valid_from, status, commune_id, members, assessment_id))
     return [
         # A household without a registration date (legacy records) is taken as registered from the start.
         Stay(pk, registered_on or date.min, closed_on, commune_id, tuple(rows[pk]))
@@ -326,7 +355,84 @@ def _results_line(
     return Line(code, name, values)
 
 
+def deprivations_report(kind: ReportKind, area: AdminUnit, year: int, month: int | None = None) -> Report:
+    """Forms 4-7: the households of a list in force at the end of the period, and how many of them are deprived on
+    each indicator of their standard (as the survey behind their status found), as counts or as rates of the
+    list's households. Columns: 1 the households, 2 the deprivations counted, then one per indicator."""
+    rates = kind.name.startswith("ty-le")
+    start, end, label = period(year, month)
+    communes = commune_ids_within(area)
+    listed: dict[int, list[int]] = defaultdict(list)  # commune -> assessments behind the households listed
+    for stay in load_stays(communes):
+        standing, _members = stay.standing(end, communes)
+        row = stay.row_on(end)
+        if standing == kind.listed and row is not None and row.assessment is not None:
+            listed[row.commune].append(row.assessment)
+    masks: dict[int, tuple[int, str]] = {}
+    ids = sorted(a for items in listed.values() for a in items)
+    for first in range(0, len(ids), 5_000):
+        for pk, mask, standard_id in Assessment.objects.filter(pk__in=ids[first : first + 5_000]).values_list(
+            "pk", "deprivation_mask", "standard_id"
+        ):
+            masks[pk] = (mask, standard_id)
+    # The indicators of the standards behind the lists; with nobody listed, those of the standard the lists of
+    # that day are decided under, so that an empty report still shows its columns.
+    standards = {standard for _mask, standard in masks.values()} or {standard_for_lists_year(end.year).id}
+    indicators = _indicator_columns(standards)
+    columns = (
+        (1, _("Tổng số hộ") if not rates else _("Tổng số hộ (mẫu số)")),
+        (2, _("Tổng số lượt thiếu hụt") if not rates else _("Số lượt thiếu hụt bình quân mỗi hộ")),
+        *((3 + index, name) for index, (_bit, name) in enumerate(indicators)),
+    )
+
+    def line(code: str, name: str, assessments: list[int]) -> Line:
+        values: dict[int, Value] = {1: len(assessments), 2: 0}
+        counts = [0] * len(indicators)
+        for pk in assessments:
+            mask = masks[pk][0]
+            for index, (bit, _name) in enumerate(indicators):
+                if mask & (1 << bit):
+                    counts[index] += 1
+        total = sum(counts)
+        values[2] = (
+            (round_half_up(Decimal(total) / len(assessments), 2) if assessments else None) if rates else total
+        )
+        for index, count in enumerate(counts):
+            values[3 + index] = percent(count, len(assessments)) if rates else count
+        return Line(code, name, values)
+
+    units = AdminUnit.objects.in_bulk(list(listed))
+    rows = [
+        line(units[pk].code, area_label(units[pk]), listed[pk])
+        for pk in sorted(units, key=lambda pk: (units[pk].code, units[pk].valid_from or date.min))
+    ]
+    total = line(area.code, area_label(area), [a for items in listed.values() for a in items])
+    approved = period_approved(communes, start, end)
+    notes = [
+        approval_note(approved),
+        _("Hộ trong danh sách có hiệu lực ngày %(end)s; thiếu hụt theo phiếu rà soát làm căn cứ công nhận.")
+        % {"end": f"{end:%d/%m/%Y}"},
+    ]
+    if rates and not total.values[1]:
+        notes.append(_("Tỷ lệ để trống: không có hộ nào trong danh sách (mẫu số bằng 0)."))
+    return Report(kind, area, start, end, label, rows, total, notes, approved, columns)
+
+
+def _indicator_columns(standards: set[str]) -> list[tuple[int, str]]:
+    """(catalogue bit, name) of the indicators of `standards`, in the order of the first standard (by code), then
+    those only the others count (a period whose lists come from two standards)."""
+    catalogue = load_catalogue()
+    seen: dict[int, str] = {}
+    for code in sorted(standards):
+        definition = get_standard(code)
+        for rule in definition.indicators:
+            seen.setdefault(definition.bit(rule.code), indicator_name(rule.code, catalogue))
+    return list(seen.items())
+
+
 def build_report(kind: ReportKind, area: AdminUnit, year: int, month: int | None = None) -> Report:
     if kind is RESULTS:
         return results_report(area, year, month)
+    if kind in DEPRIVATIONS.values():
+        return deprivations_report(kind, area, year, month)
     return transitions_report(kind, area, year, month)

@@ -53,6 +53,7 @@ class Row:
     status: str
     commune: int
     members: int = 0
+    assessment: int | None = None  # the survey result behind it
 
 
 @dataclass(frozen=True)

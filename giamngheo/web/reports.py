@@ -102,9 +102,9 @@ def report_page(request: HttpRequest) -> HttpResponse | FileResponse:
 
 
 def _table(report: Report) -> dict[str, Any]:
-    numbers = [number for number, _title in report.kind.columns]
+    numbers = [number for number, _title in report.columns]
     return {
-        "columns": report.kind.columns,
+        "columns": report.columns,
         "rows": [(row.area_name, [_cell(row.values.get(n)) for n in numbers]) for row in report.rows],
         "total": [_cell(report.total.values.get(n)) for n in numbers],
         "persons": (

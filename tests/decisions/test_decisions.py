@@ -19,6 +19,7 @@ from giamngheo.decisions.models import Decision, OfficialStatus
 from giamngheo.decisions.reports import (
     NEAR_POOR_TRANSITIONS,
     POOR_TRANSITIONS,
+    REPORTS,
     RESULTS,
     build_report,
     transitions_report,
@@ -156,6 +157,7 @@ def test_report_command_lists_and_writes_json(town: Any, tmp_path: Any) -> None:
     out = StringIO()
     call_command("report", list=True, stdout=out)
     assert "dien-bien-ngheo\tTổng hợp diễn biến hộ nghèo" in out.getvalue()
+    assert len(out.getvalue().splitlines()) == 7
     path = tmp_path / "dien-bien.json"
     call_command("report", "dien-bien-ngheo", area="630", year=2023, format="json", output=str(path))
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -219,3 +221,23 @@ def test_an_excel_rate_without_a_denominator_is_an_empty_cell(town: Any, tmp_pat
     total = next(row for row in sheet.iter_rows(values_only=True) if row[1] == "Tổng cộng")
     assert total[2] == 0 and total[5] is None  # households 0, poverty rate blank
     assert any("mẫu số bằng 0" in str(row[0]) for row in sheet.iter_rows(values_only=True))
+
+
+def test_the_deprivation_reports_count_the_listed_households_by_indicator(town: Any) -> None:
+    personas, _households, _first, second, _decided = town
+    decide(second, personas.units["town"], date(2023, 12, 20))
+    counts = build_report(REPORTS["thieu-hut-ngheo"], personas.units["district"], 2023)
+    titles = [title for _number, title in counts.columns]
+    assert titles[:2] == ["Tổng số hộ", "Tổng số lượt thiếu hụt"] and len(titles) == 14  # ND07: 12 indicators
+    values = counts.total.values
+    by_title = dict(zip(titles, (values[n] for n, _t in counts.columns), strict=True))
+    # h1, h3 and h4 are poor at the end, each deprived on employment, nutrition and health insurance (POOR_FLAGS).
+    assert values[1] == 3 and values[2] == 9
+    assert (by_title["Việc làm"], by_title["Dinh dưỡng"], by_title["Bảo hiểm y tế"]) == (3, 3, 3)
+    for line in [*counts.rows, counts.total]:
+        assert sum(line.values[n] for n in range(3, 15)) == line.values[2]  # type: ignore[misc]
+    rates = build_report(REPORTS["ty-le-thieu-hut-ngheo"], personas.units["district"], 2023).total.values
+    assert rates[1] == 3 and rates[2] == Decimal("3.00") and rates[3] == Decimal("100.00")
+    empty = build_report(REPORTS["ty-le-thieu-hut-can-ngheo"], personas.units["yang_trung"], 2023)
+    assert empty.total.values[1] == 0 and empty.total.values[3] is None
+    assert any("mẫu số bằng 0" in note for note in empty.notes)
