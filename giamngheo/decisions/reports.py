@@ -26,7 +26,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, Subquery
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from giamngheo.areas.models import AdminUnit
@@ -38,7 +40,7 @@ from giamngheo.engine.standard import get_standard, load_catalogue, standard_for
 from giamngheo.lib.formatting import percent, round_half_up
 from giamngheo.registry.models import Household, Membership
 from giamngheo.reviews.explanations import indicator_name
-from giamngheo.reviews.models import Assessment, PovertyClass
+from giamngheo.reviews.models import Assessment, Cause, PovertyClass
 from giamngheo.reviews.stats import area_label
 
 
@@ -124,8 +126,13 @@ DEPRIVATIONS = {
         (),
     ),
 }
+CAUSES = {
+    POOR: ReportKind("nguyen-nhan-ngheo", "Phân tích hộ nghèo theo nguyên nhân nghèo", POOR, ()),
+    NEAR_POOR: ReportKind("nguyen-nhan-can-ngheo", "Phân tích hộ cận nghèo theo nguyên nhân", NEAR_POOR, ()),
+}
 REPORTS = {
-    kind.name: kind for kind in (RESULTS, POOR_TRANSITIONS, NEAR_POOR_TRANSITIONS, *DEPRIVATIONS.values())
+    kind.name: kind
+    for kind in (RESULTS, POOR_TRANSITIONS, NEAR_POOR_TRANSITIONS, *DEPRIVATIONS.values(), *CAUSES.values())
 }
 RESULT_COLUMNS = {PovertyClass.POOR.value: 3, PovertyClass.NEAR_POOR.value: 5, PovertyClass.MIDDLE.value: 7}
 RATES = {4: (3, 1), 6: (5, 1), 8: (7, 1), 10: (9, 2), 12: (11, 2), 14: (13, 2)}
@@ -362,19 +369,8 @@ def deprivations_report(kind: ReportKind, area: AdminUnit, year: int, month: int
     rates = kind.name.startswith("ty-le")
     start, end, label = period(year, month)
     communes = commune_ids_within(area)
-    listed: dict[int, list[int]] = defaultdict(list)  # commune -> assessments behind the households listed
-    for stay in load_stays(communes):
-        standing, _members = stay.standing(end, communes)
-        row = stay.row_on(end)
-        if standing == kind.listed and row is not None and row.assessment is not None:
-            listed[row.commune].append(row.assessment)
-    masks: dict[int, tuple[int, str]] = {}
-    ids = sorted(a for items in listed.values() for a in items)
-    for first in range(0, len(ids), 5_000):
-        for pk, mask, standard_id in Assessment.objects.filter(pk__in=ids[first : first + 5_000]).values_list(
-            "pk", "deprivation_mask", "standard_id"
-        ):
-            masks[pk] = (mask, standard_id)
+    listed = listed_assessments(kind.listed, communes, end)
+    masks = _assessment_values(listed, "deprivation_mask")
     # The indicators of the standards behind the lists; with nobody listed, those of the standard the lists of
     # that day are decided under, so that an empty report still shows its columns.
     standards = {standard for _mask, standard in masks.values()} or {standard_for_lists_year(end.year).id}
@@ -418,6 +414,64 @@ def deprivations_report(kind: ReportKind, area: AdminUnit, year: int, month: int
     return Report(kind, area, start, end, label, rows, total, notes, approved, columns)
 
 
+def listed_assessments(listed: str, communes: set[int], day: date) -> dict[int, list[int]]:
+    """{commune: the assessments behind the households on the list `listed` in force on `day`} for an area."""
+    found: dict[int, list[int]] = defaultdict(list)
+    for stay in load_stays(communes):
+        standing, _members = stay.standing(day, communes)
+        row = stay.row_on(day)
+        if standing == listed and row is not None and row.assessment is not None:
+            found[row.commune].append(row.assessment)
+    return found
+
+
+def _assessment_values(listed: dict[int, list[int]], field_name: str) -> dict[int, tuple[int, str]]:
+    """{assessment: (its `field_name` mask, its standard)} for the assessments of `listed`."""
+    values: dict[int, tuple[int, str]] = {}
+    ids = sorted(a for items in listed.values() for a in items)
+    for first in range(0, len(ids), 5_000):
+        for pk, mask, standard_id in Assessment.objects.filter(pk__in=ids[first : first + 5_000]).values_list(
+            "pk", field_name, "standard_id"
+        ):
+            values[pk] = (mask, standard_id)
+    return values
+
+
+def causes_report(kind: ReportKind, area: AdminUnit, year: int, month: int | None = None) -> Report:
+    """Form 10: the households of a list in force at the end of the period by cause of poverty, as the survey
+    behind their recognition recorded it. A household may have several causes, so the causes do not add up to
+    the households; column 2 counts those with none recorded."""
+    start, end, label = period(year, month)
+    communes = commune_ids_within(area)
+    listed = listed_assessments(kind.listed, communes, end)
+    masks = _assessment_values(listed, "causes_mask")
+
+    def line(code: str, name: str, assessments: list[int]) -> Line:
+        values: dict[int, Value] = {1: len(assessments), 2: sum(1 for pk in assessments if not masks[pk][0])}
+        for cause in Cause:
+            values[3 + cause.value] = sum(1 for pk in assessments if masks[pk][0] & (1 << cause.value))
+        return Line(code, name, values)
+
+    units = AdminUnit.objects.in_bulk(list(listed))
+    rows = [
+        line(units[pk].code, area_label(units[pk]), listed[pk])
+        for pk in sorted(units, key=lambda pk: (units[pk].code, units[pk].valid_from or date.min))
+    ]
+    total = line(area.code, area_label(area), [a for items in listed.values() for a in items])
+    approved = period_approved(communes, start, end)
+    notes = [
+        approval_note(approved),
+        _("Một hộ có thể có nhiều nguyên nhân: các cột nguyên nhân không cộng lại bằng số hộ."),
+    ]
+    with translation.override(settings.LANGUAGE_CODE):  # the form's own words, like its title
+        columns = (
+            (1, "Tổng số hộ"),
+            (2, "Chưa ghi nguyên nhân"),
+            *((3 + c.value, str(c.label)) for c in Cause),
+        )
+    return Report(kind, area, start, end, label, rows, total, notes, approved, columns)
+
+
 def _indicator_columns(standards: set[str]) -> list[tuple[int, str]]:
     """(catalogue bit, name) of the indicators of `standards`, in the order of the first standard (by code), then
     those only the others count (a period whose lists come from two standards)."""
@@ -435,4 +489,6 @@ def build_report(kind: ReportKind, area: AdminUnit, year: int, month: int | None
         return results_report(area, year, month)
     if kind in DEPRIVATIONS.values():
         return deprivations_report(kind, area, year, month)
+    if kind in CAUSES.values():
+        return causes_report(kind, area, year, month)
     return transitions_report(kind, area, year, month)

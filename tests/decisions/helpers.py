@@ -32,13 +32,23 @@ def register(commune: AdminUnit, count: int, *, registered_on: date = date(2020,
     return registry.households_bulk_register(rows, actor=None)
 
 
-def survey(review: Review, results: dict[Household, str], *, on: date | None = None) -> None:
-    """Record `results` (household → class) in `review` as a past round's records."""
+def survey(
+    review: Review,
+    results: dict[Household, str],
+    *,
+    on: date | None = None,
+    causes: dict[Household, list[int]] | None = None,
+) -> None:
+    """Record `results` (household → class, with `causes` of poverty for some) in `review` as a past round's records."""
     day = on or date(review.year, 10, 1)
     items = []
     for household, poverty_class in results.items():
         income, flags, farm = CLASS_INPUT[poverty_class]
-        items.append(reviews.AssessmentInput(household, day, income, entered=flags, is_agri=farm))
+        items.append(
+            reviews.AssessmentInput(
+                household, day, income, entered=flags, is_agri=farm, causes=(causes or {}).get(household, ())
+            )
+        )
     reviews.assessments_bulk_record(items, review=review, actor=None, historical=True)
 
 

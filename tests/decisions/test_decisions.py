@@ -28,6 +28,7 @@ from giamngheo.decisions.status import escaped_on, status_history, statuses_on
 from giamngheo.lib.formatting import percent
 from giamngheo.registry import services as registry
 from giamngheo.registry.models import Household
+from giamngheo.reviews.models import Cause
 from tests.decisions.helpers import decide, register, survey
 from tests.reviews.helpers import open_review
 
@@ -157,7 +158,7 @@ def test_report_command_lists_and_writes_json(town: Any, tmp_path: Any) -> None:
     out = StringIO()
     call_command("report", list=True, stdout=out)
     assert "dien-bien-ngheo\tTổng hợp diễn biến hộ nghèo" in out.getvalue()
-    assert len(out.getvalue().splitlines()) == 7
+    assert len(out.getvalue().splitlines()) == len(REPORTS) == 9
     path = tmp_path / "dien-bien.json"
     call_command("report", "dien-bien-ngheo", area="630", year=2023, format="json", output=str(path))
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -241,3 +242,24 @@ def test_the_deprivation_reports_count_the_listed_households_by_indicator(town: 
     empty = build_report(REPORTS["ty-le-thieu-hut-can-ngheo"], personas.units["yang_trung"], 2023)
     assert empty.total.values[1] == 0 and empty.total.values[3] is None
     assert any("mẫu số bằng 0" in note for note in empty.notes)
+
+
+def test_the_causes_report_counts_each_cause_of_the_listed_households(personas: Any) -> None:
+    units = personas.units
+    commune = units["yang_trung"]
+    landless, sick, unknown, near = register(commune, 4)
+    review = open_review(units["district"], year=2023, reference_date=date(2023, 12, 14))
+    survey(
+        review,
+        {landless: "ngheo", sick: "ngheo", unknown: "ngheo", near: "can_ngheo"},
+        causes={landless: [Cause.NO_LAND, Cause.NO_CAPITAL], sick: [Cause.ILLNESS]},
+    )
+    decide(review, commune, date(2023, 12, 20))
+    report = build_report(REPORTS["nguyen-nhan-ngheo"], units["district"], 2023)
+    titles = dict(report.columns)
+    assert titles[3] == "Thiếu đất sản xuất" and titles[9] == "Ốm đau, bệnh nặng, tai nạn"
+    values = report.total.values
+    assert (values[1], values[2]) == (3, 1)  # three poor households, one with no cause recorded
+    assert (values[3], values[4], values[9], values[10]) == (1, 1, 1, 0)
+    near_line = build_report(REPORTS["nguyen-nhan-can-ngheo"], units["district"], 2023).total.values
+    assert (near_line[1], near_line[2]) == (1, 1)
