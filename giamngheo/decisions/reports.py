@@ -130,9 +130,31 @@ CAUSES = {
     POOR: ReportKind("nguyen-nhan-ngheo", "Phân tích hộ nghèo theo nguyên nhân nghèo", POOR, ()),
     NEAR_POOR: ReportKind("nguyen-nhan-can-ngheo", "Phân tích hộ cận nghèo theo nguyên nhân", NEAR_POOR, ()),
 }
+ETHNICITY = ReportKind(
+    name="dan-toc",
+    title="Phân tích hộ nghèo, hộ cận nghèo theo dân tộc",
+    listed="",
+    columns=(
+        (1, "Số hộ nghèo"),
+        (2, "Trong đó: chủ hộ là người dân tộc thiểu số"),
+        (3, "Trong đó: chủ hộ là người Kinh"),
+        (4, "Trong đó: chưa ghi dân tộc của chủ hộ"),
+        (5, "Số hộ cận nghèo"),
+        (6, "Trong đó: chủ hộ là người dân tộc thiểu số"),
+        (7, "Trong đó: chủ hộ là người Kinh"),
+        (8, "Trong đó: chưa ghi dân tộc của chủ hộ"),
+    ),
+)
 REPORTS = {
     kind.name: kind
-    for kind in (RESULTS, POOR_TRANSITIONS, NEAR_POOR_TRANSITIONS, *DEPRIVATIONS.values(), *CAUSES.values())
+    for kind in (
+        RESULTS,
+        POOR_TRANSITIONS,
+        NEAR_POOR_TRANSITIONS,
+        *DEPRIVATIONS.values(),
+        *CAUSES.values(),
+        ETHNICITY,
+    )
 }
 RESULT_COLUMNS = {PovertyClass.POOR.value: 3, PovertyClass.NEAR_POOR.value: 5, PovertyClass.MIDDLE.value: 7}
 RATES = {4: (3, 1), 6: (5, 1), 8: (7, 1), 10: (9, 2), 12: (11, 2), 14: (13, 2)}
@@ -472,6 +494,50 @@ def causes_report(kind: ReportKind, area: AdminUnit, year: int, month: int | Non
     return Report(kind, area, start, end, label, rows, total, notes, approved, columns)
 
 
+def ethnicity_report(area: AdminUnit, year: int, month: int | None = None) -> Report:
+    """Form 9: the households of the poor and near-poor lists in force at the end of the period by the ethnicity of
+    their head as the registry records it (an ethnic minority, Kinh, or not recorded); each list's three columns
+    add up to its households."""
+    start, end, label = period(year, month)
+    communes = commune_ids_within(area)
+    listed: dict[int, list[tuple[str, int]]] = defaultdict(list)  # commune -> (list, household)
+    for stay in load_stays(communes):
+        standing, _members = stay.standing(end, communes)
+        row = stay.row_on(end)
+        if standing in (POOR, NEAR_POOR) and row is not None:
+            listed[row.commune].append((standing, stay.household))
+    households = [pk for items in listed.values() for _list, pk in items]
+    minority: dict[int, bool | None] = {}
+    for first in range(0, len(households), 5_000):
+        for pk, is_minority in Household.objects.filter(pk__in=households[first : first + 5_000]).values_list(
+            "pk", "head__ethnicity__is_minority"
+        ):
+            minority[pk] = is_minority
+
+    def line(code: str, name: str, items: list[tuple[str, int]]) -> Line:
+        values: dict[int, Value] = dict.fromkeys(range(1, 9), 0)
+        for which, pk in items:
+            base = 1 if which == POOR else 5
+            kind = {True: 1, False: 2, None: 3}[minority.get(pk)]
+            values[base] = _int(values[base]) + 1
+            values[base + kind] = _int(values[base + kind]) + 1
+        return Line(code, name, values)
+
+    units = AdminUnit.objects.in_bulk(list(listed))
+    rows = [
+        line(units[pk].code, area_label(units[pk]), listed[pk])
+        for pk in sorted(units, key=lambda pk: (units[pk].code, units[pk].valid_from or date.min))
+    ]
+    total = line(area.code, area_label(area), [item for items in listed.values() for item in items])
+    approved = period_approved(communes, start, end)
+    notes = [
+        approval_note(approved),
+        _("Dân tộc của chủ hộ theo sổ hộ hiện nay; hộ trong danh sách có hiệu lực ngày %(end)s.")
+        % {"end": f"{end:%d/%m/%Y}"},
+    ]
+    return Report(ETHNICITY, area, start, end, label, rows, total, notes, approved)
+
+
 def _indicator_columns(standards: set[str]) -> list[tuple[int, str]]:
     """(catalogue bit, name) of the indicators of `standards`, in the order of the first standard (by code), then
     those only the others count (a period whose lists come from two standards)."""
@@ -491,4 +557,6 @@ def build_report(kind: ReportKind, area: AdminUnit, year: int, month: int | None
         return deprivations_report(kind, area, year, month)
     if kind in CAUSES.values():
         return causes_report(kind, area, year, month)
+    if kind is ETHNICITY:
+        return ethnicity_report(area, year, month)
     return transitions_report(kind, area, year, month)

@@ -158,7 +158,7 @@ def test_report_command_lists_and_writes_json(town: Any, tmp_path: Any) -> None:
     out = StringIO()
     call_command("report", list=True, stdout=out)
     assert "dien-bien-ngheo\tTổng hợp diễn biến hộ nghèo" in out.getvalue()
-    assert len(out.getvalue().splitlines()) == len(REPORTS) == 9
+    assert len(out.getvalue().splitlines()) == len(REPORTS) == 10
     path = tmp_path / "dien-bien.json"
     call_command("report", "dien-bien-ngheo", area="630", year=2023, format="json", output=str(path))
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -263,3 +263,11 @@ def test_the_causes_report_counts_each_cause_of_the_listed_households(personas: 
     assert (values[3], values[4], values[9], values[10]) == (1, 1, 1, 0)
     near_line = build_report(REPORTS["nguyen-nhan-can-ngheo"], units["district"], 2023).total.values
     assert (near_line[1], near_line[2]) == (1, 1)
+
+
+def test_the_ethnicity_report_splits_each_list_by_the_heads_ethnicity(town: Any) -> None:
+    personas, _households, _first, second, _decided = town
+    decide(second, personas.units["town"], date(2023, 12, 20))
+    values = build_report(REPORTS["dan-toc"], personas.units["district"], 2023).total.values
+    # The scenario's households were registered without members: their heads' ethnicity is not recorded.
+    assert values == {1: 3, 2: 0, 3: 0, 4: 3, 5: 1, 6: 0, 7: 0, 8: 1}

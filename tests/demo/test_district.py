@@ -271,6 +271,14 @@ def test_the_2023_poor_transitions_report_explains_5033_to_4336(demo_setup: Demo
     results = json.loads(out.getvalue())["total"]["values"]
     assert (results["1"], results["3"], results["4"]) == (targets.REVIEW_2023.households, 4_336, "33.78")
     assert results["9"] == data["total"]["persons"]["9"]
+    # By the head's ethnicity: each list's three columns add up to its households; most heads are Ba Na or Jrai.
+    out = io.StringIO()
+    call_command("report", "dan-toc", area="630", year=2023, stdout=out)
+    for row in [*json.loads(out.getvalue())["rows"], json.loads(out.getvalue())["total"]]:
+        v = {int(n): count for n, count in row["values"].items()}
+        assert v[1] == v[2] + v[3] + v[4] and v[5] == v[6] + v[7] + v[8], row["area_code"]
+    ethnic = {int(n): count for n, count in json.loads(out.getvalue())["total"]["values"].items()}
+    assert (ethnic[1], ethnic[5]) == (4_336, results["5"]) and ethnic[2] > ethnic[3]
 
 
 def test_flow_summary_balances(demo_setup: DemoSetup) -> None:
