@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -70,3 +71,9 @@ def personas(db: None):  # type: ignore[no-untyped-def]
     from tests.personas import make_personas
 
     return make_personas()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
+    """Uploaded files (meeting minutes) go to the test's own folder, never to the data folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -7,7 +7,7 @@ only for write access, once the user can already see them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.scope import scope_for
 from giamngheo.areas.models import AdminUnit, UnitSuccession
-from giamngheo.decisions.models import Approval, Decision
+from giamngheo.decisions.models import Approval, Decision, Recorded
 from giamngheo.registry.models import Household, Membership, Person
 from giamngheo.reviews.models import Assessment, Review
+
+ProcedureRecord = TypeVar("ProcedureRecord", bound=Recorded)
 
 
 def not_found() -> Http404:
@@ -173,6 +175,24 @@ def approvals_for(user: Any) -> QuerySet[Approval]:
     if scope.everything:
         return Approval.objects.all()
     return Approval.objects.filter(commune_id__in=sorted(scope.stats_commune_ids))
+
+
+def procedure_records_for(user: Any, model: type[Recorded]) -> QuerySet[Any]:
+    """Records of the review procedure (requests, meetings, complaints, certificates, …) of the communes whose
+    figures the user may read."""
+    scope = scope_for(user)
+    if scope.everything:
+        return model._default_manager.all()
+    return model._default_manager.filter(**{"commune_id__in": sorted(scope.stats_commune_ids)})
+
+
+def procedure_record_for(user: Any, model: type[ProcedureRecord], pk: Any) -> ProcedureRecord:
+    """One record of the review procedure in the user's area; the same 404 otherwise."""
+    try:
+        found: ProcedureRecord = procedure_records_for(user, model).get(pk=int(pk))
+        return found
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("Không tìm thấy hồ sơ.")) from exc
 
 
 def unit_not_found() -> Http404:

@@ -13,7 +13,17 @@ from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 
-from giamngheo.api import assessments, classify, decisions, errors, households, members, stats, units
+from giamngheo.api import (
+    assessments,
+    classify,
+    decisions,
+    errors,
+    households,
+    members,
+    procedure,
+    stats,
+    units,
+)
 from giamngheo.api.auth import BearerToken, SessionUser
 
 
@@ -95,3 +105,4 @@ api.add_router("", assessments.router)
 api.add_router("", classify.router)
 api.add_router("", stats.router)
 api.add_router("", decisions.router)
+api.add_router("", procedure.router)

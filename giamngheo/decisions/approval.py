@@ -3,7 +3,8 @@
 States, read from the latest step: "draft" (nothing yet, or unlocked), "submitted", "approved". A commune officer
 of the commune submits once the chairman's decision is recorded; province staff (or an administrator) covering the
 commune approve a submitted result, which locks it: no decision and no correction of that round's results in that
-commune is recorded until the level above unlocks it, giving a reason. Each step checks the actor's role and area
+commune is recorded — nor any survey result of that round in that commune, new or corrected
+(`reviews.services`) — until the level above unlocks it, giving a reason. Each step checks the actor's role and area
 (deny by default) and locks the round's row, so two steps cannot cross.
 """
 
@@ -37,6 +38,16 @@ def approval_state(review: Review, commune: AdminUnit) -> str:
     if last is None or last.action == ApprovalAction.UNLOCKED:
         return DRAFT
     return last.action
+
+
+def locked_communes(review: Review) -> set[int]:
+    """The communes whose results of `review` are submitted or approved now. One query."""
+    last: dict[int, str] = {}
+    for commune_id, action in (
+        Approval.objects.filter(review=review).order_by("at", "id").values_list("commune_id", "action")
+    ):
+        last[commune_id] = action
+    return {commune_id for commune_id, action in last.items() if action in LOCKED_STATES}
 
 
 def refuse_if_locked(review: Review, commune: AdminUnit) -> None:

@@ -4,11 +4,14 @@ that "9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8" can be checked on paper), one row
 signature block ("Người lập biểu", "Thủ trưởng đơn vị").
 
 Values are written as what they are: counts as numbers, rates as numbers with two decimals, a blank rate as an
-empty cell (the notes say why); texts go through `lib.spreadsheet_safety.neutralise`.
+empty cell (the notes say why); texts go through `lib.spreadsheet_safety.neutralise`. The status line and the
+tables are those of the page (`web.reports`): the transitions reports' persons table follows the households' one,
+and LibreOffice shows every cell as the page does (tests/decisions/test_excel_libreoffice.py).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import IO
@@ -17,14 +20,15 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from giamngheo.decisions.reports import Line, Report
+from giamngheo.decisions.reports import Line, Report, approval_note
 from giamngheo.lib.spreadsheet_safety import neutralise
 
 WORKBOOK_OPTIONS = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
 
 
 def write_report(target: IO[bytes], report: Report, *, today: date) -> None:
-    workbook = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
+    # A named list (a row per household, tens of thousands for a province) is written row by row.
+    workbook = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, "constant_memory": report.kind.per_household})
     sheet = workbook.add_worksheet(report.kind.name[:31])
     bold = workbook.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True})
     title = workbook.add_format({"bold": True, "align": "center", "font_size": 13, "text_wrap": True})
@@ -39,13 +43,16 @@ def write_report(target: IO[bytes], report: Report, *, today: date) -> None:
             "bg_color": "#EEEEEE",
         }
     )
-    number_cell = workbook.add_format({"border": 1, "align": "center", "italic": True})
-    text = workbook.add_format({"border": 1, "text_wrap": True})
-    count = workbook.add_format({"border": 1, "num_format": "#,##0"})
-    rate = workbook.add_format({"border": 1, "num_format": "0.00"})
-    total_text = workbook.add_format({"border": 1, "bold": True, "text_wrap": True})
-    total_count = workbook.add_format({"border": 1, "bold": True, "num_format": "#,##0"})
-    total_rate = workbook.add_format({"border": 1, "bold": True, "num_format": "0.00"})
+    formats = _Formats(
+        header=header,
+        number=workbook.add_format({"border": 1, "align": "center", "italic": True}),
+        text=workbook.add_format({"border": 1, "text_wrap": True}),
+        count=workbook.add_format({"border": 1, "num_format": "#,##0"}),
+        rate=workbook.add_format({"border": 1, "num_format": "0.00"}),
+        total_text=workbook.add_format({"border": 1, "bold": True, "text_wrap": True}),
+        total_count=workbook.add_format({"border": 1, "bold": True, "num_format": "#,##0"}),
+        total_rate=workbook.add_format({"border": 1, "bold": True, "num_format": "0.00"}),
+    )
 
     columns = report.columns
     last = len(columns) + 1  # column 0: STT, column 1: the area, then the form's columns
@@ -68,37 +75,23 @@ def write_report(target: IO[bytes], report: Report, *, today: date) -> None:
         neutralise(f"Địa bàn: {report.to_json()['area_name']} — {report.period_label}"),
         centred,
     )
-    status = "Số liệu đã phê duyệt" if report.approved else "Số liệu tạm thời (chưa phê duyệt)"
-    sheet.merge_range(5, 0, 5, last, status, centred)
+    sheet.merge_range(5, 0, 5, last, approval_note(report.approved), centred)  # the page's words
 
-    row = 7
-    sheet.set_row(row, 60)
-    sheet.write_string(row, 0, "STT", header)
-    sheet.write_string(row, 1, "Địa bàn", header)
-    for index, (_number, name) in enumerate(columns):
-        sheet.write_string(row, 2 + index, neutralise(name), header)
-    row += 1
-    sheet.write_string(row, 0, "A", number_cell)
-    sheet.write_string(row, 1, "B", number_cell)
-    for index, (number, _name) in enumerate(columns):
-        sheet.write_number(row, 2 + index, number, number_cell)
-    row += 1
-    for position, line in enumerate(report.rows, start=1):
-        sheet.write_number(row, 0, position, text)
-        _write_line(sheet, row, line, [n for n, _t in columns], text, count, rate)
+    labels = report.row_labels()  # a commune's village lines are named after their village
+    row = _write_table(sheet, 7, columns, report.rows, labels, report.total, formats)
+    # The transitions reports also count the people of the households, in a second table as on the page.
+    people = [
+        Line(line.area_code, line.area_name, line.persons) for line in report.rows if line.persons is not None
+    ]
+    people_labels = [
+        label for label, line in zip(labels, report.rows, strict=True) if line.persons is not None
+    ]
+    if people:
         row += 1
-    sheet.write_string(row, 0, "", total_text)
-    _write_line(
-        sheet,
-        row,
-        report.total,
-        [n for n, _t in columns],
-        total_text,
-        total_count,
-        total_rate,
-        label="Tổng cộng",
-    )
-    row += 2
+        sheet.merge_range(row, 0, row, last, "Tính theo nhân khẩu", bold)
+        total = Line(report.total.area_code, report.total.area_name, report.total.persons or {})
+        row = _write_table(sheet, row + 1, columns, people, people_labels, total, formats)
+    row += 1
     for note in report.notes:
         sheet.merge_range(row, 0, row, last, neutralise(f"Ghi chú: {note}"))
         row += 1
@@ -114,6 +107,58 @@ def write_report(target: IO[bytes], report: Report, *, today: date) -> None:
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(7, 8)
     workbook.close()
+
+
+@dataclass(frozen=True)
+class _Formats:
+    header: Format
+    number: Format
+    text: Format
+    count: Format
+    rate: Format
+    total_text: Format
+    total_count: Format
+    total_rate: Format
+
+
+def _write_table(
+    sheet: Worksheet,
+    row: int,
+    columns: tuple[tuple[int, str], ...],
+    lines: list[Line],
+    labels: list[str],
+    total: Line,
+    formats: _Formats,
+) -> int:
+    """The column titles, their numbers, one row per line and the total from `row`; the row after the total."""
+    sheet.set_row(row, 60)
+    sheet.write_string(row, 0, "STT", formats.header)
+    sheet.write_string(row, 1, "Địa bàn", formats.header)
+    for index, (_number, name) in enumerate(columns):
+        sheet.write_string(row, 2 + index, neutralise(name), formats.header)
+    row += 1
+    sheet.write_string(row, 0, "A", formats.number)
+    sheet.write_string(row, 1, "B", formats.number)
+    for index, (number, _name) in enumerate(columns):
+        sheet.write_number(row, 2 + index, number, formats.number)
+    row += 1
+    numbers = [n for n, _t in columns]
+    for position, (line, label) in enumerate(zip(lines, labels, strict=True), start=1):
+        sheet.write_number(row, 0, position, formats.text)
+        _write_line(sheet, row, line, numbers, formats.text, formats.count, formats.rate, label=label)
+        row += 1
+    sheet.write_string(row, 0, "", formats.total_text)
+    _write_line(
+        sheet,
+        row,
+        total,
+        numbers,
+        formats.total_text,
+        formats.total_count,
+        formats.total_rate,
+        label="Tổng cộng",
+    )
+    return row + 1
 
 
 def _write_line(
@@ -134,5 +179,7 @@ def _write_line(
             sheet.write_blank(row, 2 + index, None, rate)
         elif isinstance(value, Decimal):
             sheet.write_number(row, 2 + index, float(value), rate)
+        elif isinstance(value, str):  # a text of the named lists, written as the text it is
+            sheet.write_string(row, 2 + index, neutralise(value), text)
         else:
             sheet.write_number(row, 2 + index, value, count)

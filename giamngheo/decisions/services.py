@@ -4,7 +4,9 @@
 and writes one `OfficialStatus` row for each household of the commune whose status the round's results change,
 from the date the decision takes effect: 1 January of the year the lists apply to for a periodic review (QĐ
 24/2021 Art. 4: the lists decided at the end of year Y apply in Y + 1), the day of signing for a regular one (Art.
-5). The statuses come from the round's assessments in force; a household already listed as the round found it
+5). The review procedure must have reached the decision (`procedure.readiness`: village meetings, posting,
+re-checks of complaints, consultation); a correcting decision follows a decided round and is not asked again. The
+statuses come from the round's assessments in force; a household already listed as the round found it
 gets no new row. Nothing is written unless everything is right.
 """
 
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.areas.models import AdminUnit, UnitLevel
 from giamngheo.areas.selectors import commune_ids_within
+from giamngheo.decisions import procedure
 from giamngheo.decisions.approval import DECIDERS, may_act, refuse_if_locked
 from giamngheo.decisions.models import Decision, OfficialStatus
 from giamngheo.decisions.status import statuses_on
@@ -94,6 +97,10 @@ def decision_record(
     if inside and not results:
         add(problems, "review", _("Đợt «%(review)s» chưa có phiếu rà soát nào của %(commune)s: chưa có danh "
             "sách để công nhận.") % {"review": review.name, "commune": area_label(commune)})  # fmt: skip
+    if corrects is None and inside and results:
+        for name, messages in procedure.readiness(review, commune, signed_on).items():
+            for message in messages:
+                add(problems, name, message)
     starts = effective_from(review, signed_on)
     if corrects is not None:
         starts = corrects.effective_from  # the corrected lists, from the same day

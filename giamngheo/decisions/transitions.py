@@ -54,6 +54,7 @@ class Row:
     commune: int
     members: int = 0
     assessment: int | None = None  # the survey result behind it
+    village: int | None = None  # the village the survey recorded, if any
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,12 @@ class Stay:
     closed_on: date | None
     home_commune: int  # where the registry places it, for days before its first status row
     rows: tuple[Row, ...] = ()
+    home_village: int | None = None  # the registry's village, with `home_commune`
+
+    def place_on(self, day: date) -> tuple[int, int | None]:
+        """(commune, village) where the household is counted on `day`: its status row's, else the registry's."""
+        row = self.row_on(day)
+        return (row.commune, row.village) if row is not None else (self.home_commune, self.home_village)
 
     def row_on(self, day: date) -> Row | None:
         found = None
@@ -78,13 +85,18 @@ class Stay:
     def exists_on(self, day: date) -> bool:
         return self.registered_on <= day and (self.closed_on is None or self.closed_on > day)
 
-    def standing(self, day: date, communes: Set[int]) -> tuple[str | None, int]:
-        """(POOR, NEAR_POOR, OTHER or None when absent from the area on `day`, members then)."""
+    def standing(
+        self, day: date, communes: Set[int], villages: Set[int | None] | None = None
+    ) -> tuple[str | None, int]:
+        """(POOR, NEAR_POOR, OTHER or None when absent from the area on `day`, members then). With `villages`, the
+        area is those villages of `communes` (None: the households with no village recorded)."""
         if not self.exists_on(day):
             return None, 0
         row = self.row_on(day)
-        commune = row.commune if row is not None else self.home_commune
-        if commune not in communes:
+        commune, village = (
+            (row.commune, row.village) if row is not None else (self.home_commune, self.home_village)
+        )
+        if commune not in communes or (villages is not None and village not in villages):
             return None, 0
         if row is None:
             return OTHER, 0
@@ -134,13 +146,20 @@ class Tally:
         )
 
 
-def tally(stays: Iterable[Stay], listed: str, start: date, end: date, communes: Set[int]) -> Tally:
-    """The line of an area (`communes`) from `start` to `end` for the list `listed` (POOR or NEAR_POOR): the
-    standings on the two days, each household's change in its column."""
+def tally(
+    stays: Iterable[Stay],
+    listed: str,
+    start: date,
+    end: date,
+    communes: Set[int],
+    villages: Set[int | None] | None = None,
+) -> Tally:
+    """The line of an area (`communes`, or only their `villages`) from `start` to `end` for the list `listed` (POOR
+    or NEAR_POOR): the standings on the two days, each household's change in its column."""
     result = Tally()
     for stay in stays:
-        first, first_members = stay.standing(start, communes)
-        last, last_members = stay.standing(end, communes)
+        first, first_members = stay.standing(start, communes, villages)
+        last, last_members = stay.standing(end, communes, villages)
         if listed not in (first, last):
             continue
         result.members.append(stay.household)

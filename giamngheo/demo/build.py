@@ -3,8 +3,8 @@
 Everything goes through the same services a commune officer's actions use: households, members and living
 conditions through the registry services (bulk variants where the plan has many rows of one kind), every change
 after the first review (2023 in the district, 2024-2026 in new Xã Kông Chro) through the service that records it
-in the household's history, reviews through `review_open` (the district's, until 30/06/2025; today's commune's
-after), and every assessment through `assessments_bulk_record`, which classifies with the engine: imported as a
+in the household's history, reviews through `review_open` (the district's, until 30/06/2025, the 2024 one with
+assessments in new Xã Kông Chro's three former communes only; today's commune's after), and every assessment through `assessments_bulk_record`, which classifies with the engine: imported as a
 past round's records when the round's cut-off date has passed on the day of the build, recorded in the open round
 otherwise. The builder never writes a class: after each review it compares the engine's class of every household
 with the class the plan expected and stops with an error naming the households that differ.
@@ -28,6 +28,7 @@ from giamngheo.areas.models import AdminUnit, UnitLevel, UnitSuccession, Village
 from giamngheo.areas.reform import rehome_villages
 from giamngheo.areas.selectors import UnitAmbiguous, UnitNotFound, resolve_unit, territory
 from giamngheo.areas.territory_cache import territory_changed
+from giamngheo.decisions.procedure import certificates_issue
 from giamngheo.decisions.services import decision_record
 from giamngheo.demo.models import DemoRun
 from giamngheo.demo.plan import (
@@ -39,6 +40,7 @@ from giamngheo.demo.plan import (
     Plan,
     ReviewPlan,
 )
+from giamngheo.demo.procedure import advance, walk_to_decision
 from giamngheo.lib.formatting import group_thousands
 from giamngheo.registry import services as registry
 from giamngheo.registry.ethnicities import DEFAULT_CODE_LIST, ethnicities_sync
@@ -150,14 +152,17 @@ class _Builder:
         self._review(second)
         self.timed(f"rà soát {second.year}", started)
 
+        applied = second.year
         for review in later:
-            # The years in between, one at a time (a person born one year may move with a household split the
-            # next), then the review.
+            # The years since the previous review, one at a time (a person born one year may move with a household
+            # split the next), then the review.
             started = time.perf_counter()
-            for year in range(second.year + 1, review.year + 1):
+            for year in range(applied + 1, review.year + 1):
                 self._apply([e for e in self.plan.events if e.on.year == year])
             _refresh_statistics()
-            self.timed(f"biến động {second.year + 1}–{review.year}", started)
+            span = str(review.year) if applied + 1 == review.year else f"{applied + 1}–{review.year}"
+            self.timed(f"biến động {span}", started)
+            applied = review.year
             started = time.perf_counter()
             self._review(review)
             self.timed(f"rà soát {review.year}", started)
@@ -292,11 +297,24 @@ class _Builder:
         self._check(review, review_plan)
         if review.is_closed_on(self.today):
             self._decide(review)
+        else:
+            self._advance(review)
+
+    def _advance(self, review: Review) -> None:
+        """An open round goes through the procedure as far as the day of the build allows (`demo.procedure`)."""
+        communes = AdminUnit.objects.filter(
+            pk__in=Assessment.objects.filter(review=review).order_by().values("commune_id")
+        ).order_by("code")
+        for commune in communes:
+            done = advance(review, commune, today=self.today, actor=self.actor)
+            self.say(f"  {review.name}, {commune.name}: {', '.join(done) or 'đang rà soát'}")
 
     def _decide(self, review: Review) -> None:
-        """Each commune's chairman recognises the round's lists (`decisions.services.decision_record`): a periodic
-        round's on 20 December, a regular round's on the 14th day after it began (within the 15 days of QĐ 24/2021
-        Art. 5). Demo choices: the decision numbers and the signer's title."""
+        """Each commune walks the review procedure (`demo.procedure`: village meetings, posting, consultation) and
+        its chairman recognises the round's lists (`decisions.services.decision_record`): a periodic round's on 20
+        December, a regular round's on the 14th day after it began (within the 15 days of QĐ 24/2021 Art. 5); the
+        certificates are issued three days later. Demo choices: the dates of the steps, the decision numbers and
+        the signer's title."""
         if review.kind == ReviewKind.PERIODIC:
             signed_on = review.reference_date + timedelta(days=6)
         else:
@@ -305,9 +323,14 @@ class _Builder:
             pk__in=Assessment.objects.filter(review=review).order_by().values("commune_id")
         ).order_by("code")
         for number, commune in enumerate(communes, start=1):
+            walk_to_decision(review, commune, signed_on, actor=self.actor, today=self.today)
             decision_record(
                 review=review, commune=commune, number=f"{number:03d}/QĐ-UBND", signed_on=signed_on,
                 signer=f"Chủ tịch UBND {commune.name}", actor=self.actor, today=self.today,
+            )  # fmt: skip
+            certificates_issue(
+                review=review, commune=commune, issued_on=signed_on + timedelta(days=3), actor=self.actor,
+                today=self.today,
             )  # fmt: skip
 
     def _check_territory(self, commune: AdminUnit, review_plan: ReviewPlan) -> None:

@@ -1,5 +1,5 @@
 """The deterministic planner of the demo district: who lives where, how they live, what changes in 2023, and
-how new Xã Kông Chro goes on to its end-2026 review.
+how new Xã Kông Chro's territory goes on through its reviews of 2024 and 2025 to its end-2026 review.
 
 Method (every draw from one `random.Random(seed)`; no global randomness, no clock: the day of the build is given):
 
@@ -20,11 +20,13 @@ Method (every draw from one `random.Random(seed)`; no global randomness, no cloc
    end-2023 targets, and the facts are changed through dated events (a health-insurance card issued, a latrine
    built, a job lost, ...) so that the history shows why a class changed.
 5. With the day of the build on or after the end-2026 review's survey weeks begin (`later_config`): 2024-2026 in
-   the former communes of new Xã Kông Chro (the same kinds of events, year by year), then its periodic review of
-   2026 under NĐ 351/2025: incomes carried forward from each household's last assessment, classes by rank of that
-   income against the new lines and of the households' deprivations under the new 12 indicators (waste
-   collection asked for the first time), facts changed through dated events as in 2023. Nothing is dated after
-   the day of the build. Steps 1-4 do not depend on that day: they draw first.
+   the former communes of new Xã Kông Chro (the same kinds of events, year by year), each year followed by the
+   territory's periodic review: 2024 (the former district's, in those communes only) and 2025 (new Xã Kông
+   Chro's) under NĐ 07/2021, 2026 under NĐ 351/2025. Each carries incomes forward from the household's last
+   assessment and sets classes by rank of that income against the standard's lines and of the households'
+   deprivations (in 2026 under the new 12 indicators, waste collection asked for the first time); facts are
+   changed through dated events as in 2023. Nothing is dated after the day of the build; of the later years only
+   the end-2026 review's survey days depend on it. Steps 1-4 do not depend on that day: they draw first.
 """
 
 from __future__ import annotations
@@ -95,9 +97,21 @@ _CAUSE_WEIGHTS = {"1": 0.6, "4": 0.45, "0": 0.3, "5": 0.4, "3": 0.25, "2": 0.15,
 
 
 @dataclass(frozen=True)
+class LaterReview:
+    """A yearly periodic review of the territory of `LaterConfig.commune` before its last one (`targets.REVIEW_2024`,
+    `targets.REVIEW_2025`): of the former district (its former communes' households only) before the 2025 reform,
+    of today's commune after it. Its survey weeks are those of `LaterConfig.survey` in its year."""
+
+    target: ReviewTarget
+    standard_code: str
+    area: str  # the code of the unit reviewed, valid on the reference date ...
+    area_level: str  # ... and its level ("district" or "commune")
+
+
+@dataclass(frozen=True)
 class LaterConfig:
-    """The registry moved forward after the second review in one of today's communes, and that commune's periodic
-    review (`targets.REVIEW_2026`)."""
+    """The registry moved forward after the second review in one of today's communes, its yearly periodic reviews
+    (`earlier`) and its last periodic review (`targets.REVIEW_2026`)."""
 
     target: ReviewTarget
     standard_code: str
@@ -108,6 +122,7 @@ class LaterConfig:
     income_growth: float  # a year
     survey: tuple[date, date]  # the survey weeks
     today: date  # nothing is planned after this day (the day the demo is built)
+    earlier: tuple[LaterReview, ...] = ()  # the periodic reviews of the years before `target`'s, in order
 
 
 @dataclass(frozen=True)
@@ -127,7 +142,8 @@ class PlanConfig:
 
 
 def later_config(today: date | None) -> LaterConfig | None:
-    """The end-2026 review of `targets`, as far as it can be recorded on `today` (None before its survey weeks)."""
+    """The years after 2023 in new Xã Kông Chro's territory with the reviews of 2024 and 2025 and the end-2026
+    review of `targets`, as far as it can be recorded on `today` (None before the end-2026 survey weeks)."""
     first, _last = targets.SURVEY_2026
     if today is None or today < first:
         return None
@@ -141,6 +157,10 @@ def later_config(today: date | None) -> LaterConfig | None:
         income_growth=float(targets.INCOME_GROWTH_2024_2026),
         survey=targets.SURVEY_2026,
         today=today,
+        earlier=(
+            LaterReview(targets.REVIEW_2024, targets.STANDARD_CODE, targets.DISTRICT_CODE, "district"),
+            LaterReview(targets.REVIEW_2025, targets.STANDARD_CODE, targets.COMMUNE_2026, "commune"),
+        ),
     )
 
 
@@ -175,6 +195,8 @@ class _Verification:
     by_count: list[str] = field(default_factory=list)
     sample: list[tuple[Standard, HouseholdFacts, str]] = field(default_factory=list)
 
+
+WASTE_INDICATOR = "thu_gom_xu_ly_rac"  # NĐ 351/2025's waste collection: asked from the first review under it
 
 VERIFY_EVERY = 100  # one assessment in VERIFY_EVERY is also classified by the scalar engine while planning
 
@@ -266,9 +288,10 @@ class _Planner(LifeEvents):
         new_persons = {key: copy.copy(self.persons[key]) for key in sorted(self.new_persons)}
         new_households = set(self.new_households)
         if self.config.later is not None:
-            reviews.append(self._later(self.config.later, classes_second))
-            new_persons.update({key: self.persons[key] for key in sorted(self.new_persons)})
-            new_households |= self.new_households
+            later_reviews, later_persons, later_households = self._later(self.config.later, classes_second)
+            reviews.extend(later_reviews)
+            new_persons.update(later_persons)
+            new_households |= later_households
         self.events.sort(key=lambda e: (e.on, _EVENT_ORDER[e.kind], e.household, e.person or ""))
         plan = Plan(
             seed=self.config.seed,
@@ -707,82 +730,165 @@ class _Planner(LifeEvents):
                 candidates.append(code)
         return set(self.rng.sample(candidates, min(self.config.houses_supported, len(candidates))))
 
-    # After the second review: the registry moved forward, and the end-2026 review in one commune --------------
+    # After the second review: the registry moved forward, and the yearly reviews of one commune's territory ---
 
-    def _later(self, later: LaterConfig, classes_before: dict[str, str]) -> ReviewPlan:
-        """The years after the second review in the communes of `later.legacy_communes` (today's commune
-        `later.commune`): registry events each year, then that commune's periodic review under the later
-        standard, with incomes carried forward and classes by rank to meet `later.target`."""
-        target = later.target
-        start_year, year = self.config.second.year + 1, target.year
-        self.standard = get_standard(later.standard_code)
+    def _use_standard(self, code: str) -> None:
+        self.standard = get_standard(code)
         self.rules = Rules(self.standard)
         self.registry.ladder = self.rules.ladder
-        if target.middle and not any(lines.middle_line for lines in self.standard.income.values()):
-            raise PlanError(f"chuẩn {later.standard_code} không có chuẩn mức sống trung bình")
+
+    def _later(
+        self, later: LaterConfig, classes_before: dict[str, str]
+    ) -> tuple[list[ReviewPlan], dict[str, PersonPlan], set[str]]:
+        """The years after the second review in the communes of `later.legacy_communes` (today's commune
+        `later.commune`): registry events each year, then, in the years of `later.earlier` and at the end, that
+        territory's periodic review, with incomes carried forward from each household's last assessment and classes
+        by rank to meet the review's target. One evolution of the registry: the closures of `later.closures` are
+        apportioned over the years, the households splitting off between two reviews are as many as the next one's
+        household target takes (`_later_splits`). Returns the reviews, the people created in the period
+        (each with their state at the first review after their creation) and the households created."""
+        final = LaterReview(later.target, later.standard_code, later.commune, "commune")
+        wanted = {spec.target.year: spec for spec in (*later.earlier, final)}
+        start_year, year = self.config.second.year + 1, later.target.year
+        if len(wanted) != len(later.earlier) + 1 or not all(start_year <= y <= year for y in wanted):
+            raise PlanError(f"các đợt rà soát sau năm {start_year - 1} không hợp lệ: {sorted(wanted)}")
+        for spec in wanted.values():
+            standard = get_standard(spec.standard_code)
+            if spec.target.middle and not any(lines.middle_line for lines in standard.income.values()):
+                raise PlanError(f"chuẩn {spec.standard_code} không có chuẩn mức sống trung bình")
         self.new_households, self.new_persons = set(), set()
+        created_persons: dict[str, PersonPlan] = {}
+        created_households: set[str] = set()
         scope = {
             code for code, household in self.households.items()
             if household.commune in later.legacy_communes and household.closed_on is None
         }  # fmt: skip
-        # The survey days depend on the day of the build; drawn apart, so that nothing else does.
-        first_day, last_day = later.survey[0], min(later.survey[1], later.today)
-        days = random.Random(f"{self.config.seed}:survey:{year}")  # noqa: S311 — reproducible demo data
-        self.survey_days[year] = {
-            key: _survey_day_between(days, first_day, last_day)
-            for key in sorted(self.villages) if key[0] in later.legacy_communes
-        }  # fmt: skip
-        closed = sum(later.closures.values())
-        splits = target.households - len(scope) + closed
-        if splits < 0:
-            raise PlanError(
-                f"năm {year}: xã {later.commune} đã có {len(scope)} hộ, chỉ tiêu {target.households} hộ sau khi "
-                f"{closed} hộ giải thể: không thể đạt bằng tách hộ"
-            )
+        # The survey days of the last review depend on the day of the build; each year's are drawn apart, so that
+        # nothing else does.
+        for current in sorted(wanted):
+            first_day = later.survey[0].replace(year=current)
+            last_day = later.survey[1].replace(year=current)
+            if current == year:
+                last_day = min(last_day, later.today)
+            days = random.Random(f"{self.config.seed}:survey:{current}")  # noqa: S311 — reproducible demo data
+            self.survey_days[current] = {
+                key: _survey_day_between(days, first_day, last_day)
+                for key in sorted(self.villages) if key[0] in later.legacy_communes
+            }  # fmt: skip
         years = list(range(start_year, year + 1))
-        # Splits fall in January to March (`LifeEvents._splits`).
-        split_years = [int(date(y, 3, 31) < later.splits_before) for y in years]
-        if splits and not any(split_years):
-            raise PlanError(f"không có năm nào trước {later.splits_before:%d/%m/%Y} để tách {splits} hộ")
-        splits_by_year = apportion(split_years, splits)
         closures_by_year = {
             reason: apportion([1] * len(years), count) for reason, count in later.closures.items()
         }
-        welfare_before = {code: self.households[code].welfare for code in scope}
+        splits_by_year = self._later_splits(later, years, len(scope), wanted, closures_by_year)
+        # Each household's welfare at its last assessment (its income is carried forward from then).
+        welfare_at = {code: self.households[code].welfare for code in scope}
+        classes_last = classes_before
+        reviews: list[ReviewPlan] = []
         for index, current in enumerate(years):
+            if current in wanted:
+                self._use_standard(wanted[current].standard_code)
             closures = {reason: counts[index] for reason, counts in closures_by_year.items()}
             self._structural_events(current, sorted(scope), splits=splits_by_year[index], move_ins=0,
                                     closures=closures)  # fmt: skip
             scope |= {c for c in self.new_households if self.households[c].registered_on.year == current}
             scope = {c for c in scope if self.households[c].closed_on is None}
             self._school_year(current, sorted(scope))
-            self._evolve_welfare(sorted(scope), classes_before, current)
+            self._evolve_welfare(sorted(scope), classes_last, current)
+            if current not in wanted:
+                continue
+            review, classes = self._later_review(wanted[current], later, scope, classes_last, welfare_at)
+            reviews.append(review)
+            classes_last = classes
+            welfare_at.update({code: self.households[code].welfare for code in classes})
+            # A person created since the last review is written with one state, that of this review; afterwards
+            # their changes are events like everybody's, and the households set up since are no longer new.
+            created_persons.update({key: copy.copy(self.persons[key]) for key in sorted(self.new_persons)})
+            created_households |= self.new_households
+            self.new_households, self.new_persons = set(), set()
+        return reviews, created_persons, created_households
+
+    def _later_splits(
+        self,
+        later: LaterConfig,
+        years: list[int],
+        households: int,
+        wanted: Mapping[int, LaterReview],
+        closures_by_year: Mapping[str, list[int]],
+    ) -> list[int]:
+        """How many households split off each year: from one review to the next, as many as its household target
+        takes once that period's closures are counted, apportioned over the period's years in which households
+        split off (January to March, before `later.splits_before`). With the default targets: the 128 households of
+        2024-2026 split off half in 2024 and half in 2025 (`targets.REVIEW_2024`, `targets.REVIEW_2025`)."""
+        splits_by_year = [0] * len(years)
+        start = 0
+        for index, current in enumerate(years):
+            if current not in wanted:
+                continue
+            period = range(start, index + 1)
+            closed = sum(counts[i] for counts in closures_by_year.values() for i in period)
+            splits = wanted[current].target.households - households + closed
+            if splits < 0:
+                raise PlanError(
+                    f"năm {current}: địa bàn xã {later.commune} đã có {households} hộ, chỉ tiêu "
+                    f"{wanted[current].target.households} hộ sau khi {closed} hộ giải thể: không thể đạt bằng tách hộ"
+                )
+            allowed = [int(date(years[i], 3, 31) < later.splits_before) for i in period]
+            if splits and not any(allowed):
+                raise PlanError(f"không có năm nào trước {later.splits_before:%d/%m/%Y} để tách {splits} hộ")
+            for i, count in zip(
+                period, apportion(allowed, splits) if splits else [0] * len(period), strict=True
+            ):
+                splits_by_year[i] = count
+            households = wanted[current].target.households
+            start = index + 1
+        return splits_by_year
+
+    def _later_review(
+        self,
+        spec: LaterReview,
+        later: LaterConfig,
+        scope: set[str],
+        classes_last: Mapping[str, str],
+        welfare_at: Mapping[str, float],
+    ) -> tuple[ReviewPlan, dict[str, str]]:
+        """One periodic review after the second one: incomes carried forward, classes by rank (`_later_classes`),
+        facts changed through dated events from March to September."""
+        target = spec.target
+        year = target.year
         active = sorted(c for c in scope if self._active_at_review(self.households[c], year))
-        incomes = {
-            code: self._carried_income(code, year, later.income_growth, welfare_before) for code in active
-        }
-        waste = {code: self._waste_collected(self.households[code]) for code in active}
+        incomes = {code: self._carried_income(code, year, later.income_growth, welfare_at) for code in active}
+        # The waste question is asked from the first review under a standard with the waste indicator (NĐ 351).
+        asks_waste = WASTE_INDICATOR in self.standard.indicator_codes
+        waste = {code: self._waste_collected(self.households[code]) for code in active} if asks_waste else {}
         classes, moved = self._later_classes(active, target, incomes, waste)
+        if spec.area_level == "district":
+            where = "huyện Kông Chro (TT Kông Chro, Yang Trung, Yang Nam)"
+        else:
+            where = "xã Kông Chro"
         review = ReviewPlan(
             year=year, reference_date=target.reference_date, lists_effective_year=target.lists_effective_year,
-            standard_code=later.standard_code, area=later.commune, area_level="commune",
-            name=f"Rà soát hộ nghèo, hộ cận nghèo định kỳ năm {year} — xã Kông Chro (dữ liệu mẫu)",
+            standard_code=spec.standard_code, area=spec.area, area_level=spec.area_level,
+            name=f"Rà soát hộ nghèo, hộ cận nghèo định kỳ năm {year} — {where} (dữ liệu mẫu)",
             moved_across_line=moved,
         )  # fmt: skip
         window = (date(year, 3, 1), date(year, 9, 29))
         for code in active:
             household = self.households[code]
-            living = {"waste_collected": waste[code]}
+            extra: dict[str, Any] = {}
+            if asks_waste:
+                extra = dict(
+                    living={"waste_collected": waste[code]},
+                    living_note=(
+                        f"Ghi nhận điều kiện sống năm {year}, có thu gom rác thải sinh hoạt (chuẩn nghèo mới)"
+                    ),
+                )
             review.assessments.append(self._assess_second(
-                household, classes[code], classes_before.get(code), False, window=window, year=year,
-                income=incomes[code], living=living,
-                living_note=f"Ghi nhận điều kiện sống năm {year}, có thu gom rác thải sinh hoạt (chuẩn nghèo mới)",
+                household, classes[code], classes_last.get(code), False, window=window, year=year,
+                income=incomes[code], **extra,
             ))  # fmt: skip
-        return review
+        return review, classes
 
-    def _carried_income(
-        self, code: str, year: int, growth: float, welfare_before: Mapping[str, float]
-    ) -> int:
+    def _carried_income(self, code: str, year: int, growth: float, welfare_at: Mapping[str, float]) -> int:
         """The income per person at the household's last assessment (its origin's, for a household that split off
         since), grown by `growth` a year and by the household's own change of welfare beyond the general rise."""
         origin = code
@@ -793,7 +899,7 @@ class _Planner(LifeEvents):
             origin = split_from
         assessed_year, income = self.last_income[origin]
         years = year - assessed_year
-        own = self.households[code].welfare - welfare_before[origin] - years * WELFARE_GROWTH
+        own = self.households[code].welfare - welfare_at[origin] - years * WELFARE_GROWTH
         value = income * (1 + growth) ** years * math.exp(INCOME_ELASTICITY * own)
         return int(value) // 1_000 * 1_000
 
@@ -811,10 +917,11 @@ class _Planner(LifeEvents):
     def _later_classes(
         self, codes: list[str], target: ReviewTarget, incomes: dict[str, int], waste: Mapping[str, bool]
     ) -> tuple[dict[str, str], int]:
-        """Classes for the later review: the `poor + near_poor` households with the lowest carried-forward income
-        relative to their poverty line are at or below it, the most deprived of them (under the later standard,
-        on the facts as they are) poor; `incomes` is changed in place for the households on the wrong side of the
-        line, whose number is returned."""
+        """Classes for a later review: the `poor + near_poor` households with the lowest carried-forward income
+        relative to their poverty line are at or below it, the most deprived of them (under the review's standard,
+        on the facts as they are) poor; of the farm households above the line, the `middle` with the lowest income
+        relative to the middle line are at or below that line (a standard with one). `incomes` is changed in place
+        for the households on the wrong side of a line, whose number is returned."""
         if len(codes) != target.households:
             raise PlanError(
                 f"năm {target.year}: kế hoạch có {len(codes)} hộ, chỉ tiêu {target.households} hộ"
@@ -831,7 +938,8 @@ class _Planner(LifeEvents):
             household = self.households[code]
             on = self._survey_day_of(household, year)
             living_mode = INITIAL if code in self.new_households else UPDATE
-            scene = self._scene(household, on, UPDATE, living_mode, living={"waste_collected": waste[code]})
+            living = {"waste_collected": waste[code]} if code in waste else None
+            scene = self._scene(household, on, UPDATE, living_mode, living=living)
             deprived[code] = len(scene.deprived())
         by_need = sorted(low, key=lambda c: (-deprived[c], self.households[c].welfare, c))
         poor = set(by_need[: target.poor])
@@ -846,6 +954,30 @@ class _Planner(LifeEvents):
             classes[code] = NOT_POOR
             if incomes[code] <= line(code):
                 incomes[code] = line(code) + 1_000 * self.rng.randint(1, 60)
+                moved += 1
+        if not target.middle:
+            return classes, moved
+
+        def middle_line(code: str) -> int:
+            lines = self.standard.income[AreaType(self.households[code].area_type)]
+            return lines.middle_line or lines.poverty_line
+
+        farms = sorted(
+            (c for c in ordered[len(low) :] if self.households[c].is_agri),
+            key=lambda c: (incomes[c] / middle_line(c), c),
+        )
+        if len(farms) < target.middle:
+            raise PlanError(
+                f"năm {year}: chỉ có {len(farms)} hộ nông nghiệp cho {target.middle} hộ có mức sống trung bình"
+            )
+        for code in farms[: target.middle]:
+            classes[code] = MIDDLE
+            if incomes[code] > middle_line(code):
+                incomes[code] = middle_line(code) - 1_000 * self.rng.randrange(0, 60)
+                moved += 1
+        for code in farms[target.middle :]:
+            if incomes[code] <= middle_line(code):
+                incomes[code] = middle_line(code) + 1_000 * self.rng.randint(1, 60)
                 moved += 1
         return classes, moved
 
@@ -866,6 +998,7 @@ class _Planner(LifeEvents):
         periodic = [review for review in plan.reviews if review.kind == "periodic"]
         wanted = [self.config.first, self.config.second]
         if self.config.later is not None:
+            wanted.extend(review.target for review in self.config.later.earlier)
             wanted.append(self.config.later.target)
         for review, target in zip(periodic, wanted, strict=True):
             counts = Counter(a.expected_class for a in review.assessments)

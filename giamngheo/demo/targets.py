@@ -21,30 +21,48 @@ Demo choices (not published anywhere; documented here so that the tests can hold
   giamngheo/demo/planner.py); the tests check that every transition of domain.md §3.6 occurs and that escapes
   dominate.
 
-The end-2026 review (demo choices, not published figures: nothing has been published for it):
-- The demo's history goes on after 2023 in one of today's communes, new Xã Kông Chro (23824, from 01/07/2025: the
-  former TT Kông Chro, Yang Trung and Yang Nam; domain.md §7.3): its registry moves forward through 2024-2026
-  (households split off and close, births, deaths, people leaving, a new school year each September, the social
-  allowance at 80) and it holds the periodic review of year 2026 (cut-off date 14/12/2026), the first under NĐ
-  351/2025/NĐ-CP, which decides the 2027 lists: income lines 2,200,000 rural / 2,800,000 urban, 12 indicators
-  (the information-devices indicator removed, waste collection added), no middle-living-standard line yet.
-- REVIEW_2026 gives its figures. Households: the commune's households at end-2023 (3,953 in the default plan)
-  plus those that split off in 2024-2026, minus CLOSURES_2024_2026; the generator splits off as many as that
-  takes (128 in the default plan, about 1 % a year, all before the 2025 reform: see SPLITS_BEFORE).
+The reviews after 2023 (demo choices, not published figures: nothing has been published for them):
+- The demo's history goes on after 2023 only in one of today's communes, new Xã Kông Chro (23824, from
+  01/07/2025: the former TT Kông Chro, Yang Trung and Yang Nam; domain.md §7.3): the demo continues the registry
+  of those three former communes only (the district's other eleven stop at their end-2023 review). Its registry
+  moves forward through 2024-2026 (households split off and close, births, deaths, people leaving, a new school
+  year each September, the social allowance at 80), one year at a time, and the territory holds the periodic
+  review of each year: 2024 and 2025 under NĐ 07/2021 (in force through 2026: NĐ 351/2025 keeps it for the lists
+  of 2026), 2026 the first under NĐ 351/2025/NĐ-CP.
+- The review of 2024 (REVIEW_2024; cut-off date 14/12/2024, lists of 2025) is the former district's (630, valid
+  until 30/06/2025: there is no new commune yet), with assessments in its three former communes only. The review
+  of 2025 (REVIEW_2025; cut-off date 14/12/2025, lists of 2026) is new Xã Kông Chro's, after the reform. The
+  review of 2026 (REVIEW_2026; cut-off date 14/12/2026) decides the 2027 lists under NĐ 351: income lines
+  2,200,000 rural / 2,800,000 urban, 12 indicators (the information-devices indicator removed, waste collection
+  added), no middle-living-standard line yet.
+- Households: the territory's households at end-2023 (3,953 in the default plan) plus those that split off, minus
+  CLOSURES_2024_2026 (apportioned evenly over the three years: 17 a year); the generator splits off, from one
+  review to the next, as many as the next review's household target takes: 64 in 2024 (4,000 = 3,953 + 64 − 17),
+  64 in 2025 (4,047 = 4,000 + 64 − 17) and none in 2026 (4,030 = 4,047 − 17), all before the 2025 reform (see
+  SPLITS_BEFORE): the 128 households of 2024-2026 (about 1 % a year), half each year.
 - Incomes are carried forward, not drawn again: each household's income per person at its last assessment (its
   parents' household's, for one that split off since) grows by INCOME_GROWTH_2024_2026 a year (nominal) and by
-  the household's own change over the three years (the generator's living-standard model: a job found or lost, a
-  harvest lost, programme support). NĐ 351's lines are 40-47 % above NĐ 07's while incomes grow by about 26 %,
-  so households that had escaped poverty fall back under the line.
-- Poor and near-poor: chosen with that income model in view. In the default plan a third of the commune's
-  households are at or below the new lines once incomes are carried forward (1,355 = 33.62 %, against 25.68 %
-  poor and near-poor at end-2023 under NĐ 07: 15.94 % poor, 9.74 % near-poor), and a little under half of those
-  are deprived on three of the 12 indicators or more (waste collection is the most common deprivation, in the
-  Bahnar villages above all), so the poverty rate stays near its end-2023 level (15.38 %) while the near-poor
-  rate nearly doubles. The generator takes the households in order of carried-forward income relative to their
-  line; any whose income lies on the wrong side of the line for the targets is moved just across it (none in the
-  default plan; the plan counts them and the tests hold them under 5 % of the households). The most deprived of
-  those under the line are the poor ones.
+  the household's own change since (the generator's living-standard model: a job found or lost, a harvest lost,
+  programme support for the households poor at the last review). The generator takes the households in order of
+  carried-forward income relative to their line; any whose income lies on the wrong side of a line for the
+  targets is moved just across it (the plan counts them and the tests hold them under 5 % of the households). The
+  most deprived of those under the line are the poor ones; under NĐ 07, the farm households just above the line
+  with the lowest incomes relative to the middle line have a middle living standard.
+- 2024 and 2025, poor, near-poor and middle: the counts the income model gives in the default plan (so no income
+  is moved): with NĐ 07's lines fixed since 2022 and incomes growing about 8 % a year, fewer households are at or
+  below the line each year and the poverty rate keeps falling as it did in 2023: end-2023 in the three former
+  communes (from the plan: 3,953 households, 630 poor = 15.94 %, 385 near-poor = 9.74 %, 86 middle = 2.18 %),
+  end-2024 550 poor = 13.75 %, 337 near-poor = 8.43 %, 232 middle = 5.80 %; end-2025 424 poor = 10.48 %, 269
+  near-poor = 6.65 %, 382 middle = 9.44 % (near-poor households that escape mostly land just above the line, in
+  the middle band if they farm). Those under the line with three deprivations or more are the poor ones.
+- 2026, poor and near-poor: chosen with that income model in view. NĐ 351's lines are 40-47 % above NĐ 07's
+  while incomes grow by about 8 % from 2025, so households that had escaped poverty fall back under the line: in
+  the default plan a third of the commune's households are at or below the new lines once incomes are carried
+  forward (1,382 = 34.29 %; the target, 1,355 = 33.62 %, was set when incomes were carried from 2023, and the 27
+  with the highest incomes relative to the line are moved just above it), against 17.12 % poor and near-poor at
+  end-2025 under NĐ 07; a little under half of those at or below the line are deprived on three of the 12
+  indicators or more (waste collection is the most common deprivation, in the Bahnar villages above all), so the
+  poverty rate returns to about its end-2023 level (15.38 %) while the near-poor rate nearly triples from 2025.
 """
 
 from __future__ import annotations
@@ -130,6 +148,29 @@ REVIEW_2026 = ReviewTarget(
     near_poor=735,  # 18.24 %; poor and near-poor together 33.62 %
     middle=0,  # NĐ 351/2025 has no middle-living-standard line yet
 )
+# The periodic reviews of 2024 and 2025 in the same territory, under NĐ 07/2021 (in force through 2026; demo
+# choices, see the module's docstring): the former district's review of 2024 (its three former communes only) and
+# new Xã Kông Chro's of 2025.
+REVIEW_2024 = ReviewTarget(
+    year=2024,
+    reference_date=date(2024, 12, 14),
+    lists_effective_year=2025,
+    households=4_000,
+    poor=550,
+    poor_rate=Decimal("13.75"),
+    near_poor=337,
+    middle=232,
+)
+REVIEW_2025 = ReviewTarget(
+    year=2025,
+    reference_date=date(2025, 12, 14),
+    lists_effective_year=2026,
+    households=4_047,
+    poor=424,
+    poor_rate=Decimal("10.48"),
+    near_poor=269,
+    middle=382,
+)
 INCOME_GROWTH_2024_2026 = Decimal("0.08")  # a year, nominal
 CLOSURES_2024_2026 = {"moved_away": 30, "merged": 9, "died_out": 12}
 # Households split off only before the 2025 reform (in 2024 and early 2025): a demo choice that keeps every planned
@@ -148,7 +189,7 @@ def check_consistency() -> None:
     """The targets agree with each other (run by the tests and before every generation)."""
     from giamngheo.lib.formatting import percent
 
-    for target in (REVIEW_2022, REVIEW_2023, REVIEW_2026):
+    for target in (REVIEW_2022, REVIEW_2023, REVIEW_2024, REVIEW_2025, REVIEW_2026):
         assert percent(target.poor, target.households) == target.poor_rate, target
         assert target.poor + target.near_poor + target.middle <= target.households, target
     assert REVIEW_2023.poor - REVIEW_2022.poor == CHANGE_POOR_HOUSEHOLDS
@@ -156,4 +197,14 @@ def check_consistency() -> None:
     net = SPLITS_2023 + MOVE_INS_2023 - sum(CLOSURES_2023.values())
     assert REVIEW_2022.households + net == REVIEW_2023.households
     assert REVIEW_2026.lists_effective_year == REVIEW_2026.year + 1 and REVIEW_2026.middle == 0
+    later = (REVIEW_2023, REVIEW_2024, REVIEW_2025, REVIEW_2026)
+    assert [t.year for t in later] == list(range(REVIEW_2023.year, REVIEW_2026.year + 1))
+    assert all(
+        t.lists_effective_year == t.year + 1 and t.reference_date == date(t.year, 12, 14) for t in later
+    )
+    # One evolution: the closures apportioned evenly over 2024-2026 (each reason's count a multiple of three) and no
+    # household split off in 2026 (SPLITS_BEFORE), so 2026 has 2025's households less a year's closures.
+    assert all(count % 3 == 0 for count in CLOSURES_2024_2026.values())
+    assert REVIEW_2025.households - sum(CLOSURES_2024_2026.values()) // 3 == REVIEW_2026.households
+    assert date(REVIEW_2026.year, 1, 1) > SPLITS_BEFORE
     assert set(REFORM_CHECK[1]) == set(LEGACY_COMMUNES_2026) and REFORM_CHECK[0] == COMMUNE_2026

@@ -602,6 +602,16 @@ def assessments_bulk_record(
 _ASSESSMENTS = of_kind(EventKind.ASSESSED)
 
 
+def _refuse_locked(review: Review, communes: set[int]) -> None:
+    """A commune's results of a round that are submitted or approved take no new or corrected survey result until
+    the level above unlocks them (`decisions.approval`)."""
+    from giamngheo.decisions.approval import locked_communes, refuse_if_locked
+
+    hit = sorted(communes & locked_communes(review))
+    if hit:
+        refuse_if_locked(review, AdminUnit.objects.get(pk=hit[0]))
+
+
 def _record(
     items: Sequence[AssessmentInput],
     *,
@@ -728,6 +738,7 @@ def _record(
                 elif closed and historical:
                     note = _("Nhập phiếu của đợt đã chốt (dữ liệu lịch sử). ")
             events.append(_assessed_event(context, assessment, before, standard, review, note=note))
+        _refuse_locked(review, {a.commune_id for a in creates + updates})
         if dry_run:
             return creates + updates
         ensure_standard_row(standard)

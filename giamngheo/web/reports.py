@@ -1,13 +1,16 @@
 """The statutory reports of the official lists on screen, printed, and as Excel or JSON (`decisions.reports`).
 
-`/bao-cao/?bao_cao=NAME&area=ID&nam=YYYY[&thang=M][&dinh_dang=xlsx|json][&in=1]`. The area is the account's own
-(a commune officer's commune, province staff's province, an administrator's chosen province) or one within it
-asked with `?area=`; a unit outside the account's area is the same 404 as one that does not exist.
+`/bao-cao/?bao_cao=NAME&area=ID&nam=YYYY[&thang=M][&dinh_dang=xlsx|json][&in=1][&trang=N]`. The area is the
+account's own (a commune officer's commune, province staff's province, an administrator's chosen province) or one
+within it asked with `?area=`; a unit outside the account's area is the same 404 as one that does not exist. The
+named lists (one line per household) are shown and printed `PAGE_SIZE` households a page (`?trang=`); their Excel
+and JSON have every household.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -30,10 +33,14 @@ from giamngheo.reviews.overview import default_province, province_choices
 from giamngheo.reviews.stats import area_label
 from giamngheo.web.exports import XLSX_CONTENT_TYPE
 
+PAGE_SIZE = 500  # households a page of a named list
+
 
 def _cell(value: Value) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
     if isinstance(value, Decimal):
         return f"{value}".replace(".", ",")
     return group_thousands(value)
@@ -87,7 +94,7 @@ def report_page(request: HttpRequest) -> HttpResponse | FileResponse:
         "month": month,
         "months": range(1, 13),
         "report": report,
-        "table": _table(report) if report is not None else None,
+        "table": _table(report, request) if report is not None else None,
         "query": request.GET.urlencode(),
         "today": timezone.localdate(),
         "dated": _("Ngày %(d)s tháng %(m)s năm %(y)s")
@@ -101,20 +108,36 @@ def report_page(request: HttpRequest) -> HttpResponse | FileResponse:
     return render(request, template, context)
 
 
-def _table(report: Report) -> dict[str, Any]:
+def _table(report: Report, request: HttpRequest) -> dict[str, Any]:
     numbers = [number for number, _title in report.columns]
+    lines = list(zip(range(1, len(report.rows) + 1), report.row_labels(), report.rows, strict=True))
+    page, pages = 1, 1
+    if report.kind.per_household:
+        pages = max(1, math.ceil(len(lines) / PAGE_SIZE))
+        page = min(positive_int(request.GET.get("trang", "")) or 1, pages)
+        lines = lines[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query["trang"] = str(number)
+        return query.urlencode()
+
     return {
         "columns": report.columns,
-        "rows": [(row.area_name, [_cell(row.values.get(n)) for n in numbers]) for row in report.rows],
+        "rows": [(n, label, [_cell(row.values.get(c)) for c in numbers]) for n, label, row in lines],
         "total": [_cell(report.total.values.get(n)) for n in numbers],
         "persons": (
             [
-                (row.area_name, [_cell(row.persons.get(n)) for n in numbers])
-                for row in report.rows
+                (n, label, [_cell(row.persons.get(c)) for c in numbers])
+                for n, label, row in lines
                 if row.persons is not None
             ],
             [_cell(report.total.persons.get(n)) for n in numbers] if report.total.persons else None,
         ),
         "approved": report.approved,
         "period": f"{report.start:%d/%m/%Y} – {date.fromordinal(report.end.toordinal() - 1):%d/%m/%Y}",
+        "page": page,
+        "pages": pages,
+        "previous": link(page - 1) if page > 1 else "",
+        "next": link(page + 1) if page < pages else "",
     }

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.decisions.conftest import commune_2026  # noqa: F401 — a fixture of the procedure's tests
+
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it are still plain
 # synchronous code, so Django's async-safety guard is lifted for these tests only.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -56,3 +58,17 @@ def sign_in(page: Any, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/dang-nhap/" not in url)
+
+
+@pytest.fixture(autouse=True)
+def _procedure_rules(transactional_db: Any) -> None:
+    """A transactional test flushes the tables after it, the rows data migrations wrote included: put the review
+    procedure's rules back as the migration seeds them."""
+    import importlib
+
+    from giamngheo.decisions.models import ProcedureRule
+
+    if not ProcedureRule.objects.exists():
+        seed = importlib.import_module("giamngheo.decisions.migrations.0004_procedure_rules")
+        for row in seed.RULES:
+            ProcedureRule.objects.create(**row)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from giamngheo.areas.models import AdminUnit
 from giamngheo.registry import services as registry
@@ -56,8 +60,37 @@ def decide(
     review: Review, commune: AdminUnit, signed_on: date, *, number: str = "01/QĐ-UBND", **kwargs: Any
 ) -> Any:
     from giamngheo.decisions.services import decision_record
+    from giamngheo.demo.procedure import walk_to_decision
+    from giamngheo.reviews.models import Assessment
 
     kwargs.setdefault("actor", None)
+    walk = kwargs.pop("walk", True)
+    from giamngheo.decisions.models import Decision
+
+    ready = walk and kwargs.get("corrects") is None and Assessment.objects.filter(review=review).exists()
+    if ready and not Decision.objects.filter(review=review, commune=commune).exists():
+        # As far as the procedure goes: where it cannot (a commune outside the round, a day to come), the
+        # decision's own refusal is what the test reads.
+        with contextlib.suppress(ValidationError):
+            walk_to_decision(review, commune, signed_on)
     return decision_record(
         review=review, commune=commune, number=number, signed_on=signed_on, signer="Nguyễn Văn A", **kwargs
     )
+
+
+PDF = b"%PDF-1.4\n% minutes\n"
+
+
+def minutes(content: bytes = PDF, name: str = "bien-ban.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def record(review: Review, results: dict[Any, str]) -> None:
+    """Survey results recorded in the open round as an officer records them (re-recording replaces one)."""
+    items = []
+    for household, poverty_class in results.items():
+        income, flags, farm = CLASS_INPUT[poverty_class]
+        items.append(
+            reviews.AssessmentInput(household, date(2026, 10, 5), income, entered=flags, is_agri=farm)
+        )
+    reviews.assessments_bulk_record(items, review=review, actor=None)

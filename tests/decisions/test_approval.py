@@ -106,3 +106,24 @@ def test_reports_say_whether_their_figures_are_approved(decided: Any) -> None:
     assert report.approved and report.to_json()["approved"] is True
     assert report.notes[0] == "Số liệu đã được cấp trên phê duyệt."
     assert OfficialStatus.objects.exists()
+
+
+def test_a_locked_result_takes_no_corrected_survey_result(decided: Any) -> None:
+    from giamngheo.reviews.models import Assessment
+    from giamngheo.reviews.services import assessment_correct
+
+    personas, (h1, *_rest), review, _decision = decided
+    town = personas.units["town"]
+    in_force = Assessment.objects.get(review=review, household=h1, superseded=False)
+    round_submit(review=review, commune=town, actor=personas.owner)
+    with pytest.raises(ValidationError) as refused:
+        assessment_correct(
+            assessment=in_force, actor=personas.owner, reason="Sai thu nhập", income_per_capita=9
+        )
+    assert "chỉ cấp trên mở khoá" in str(refused.value)
+    assert Assessment.objects.filter(review=review, household=h1).count() == 1
+    round_unlock(review=review, commune=town, actor=personas.province, reason="Xã xin sửa một phiếu")
+    corrected = assessment_correct(
+        assessment=in_force, actor=personas.owner, reason="Sai thu nhập", income_per_capita=9
+    )
+    assert corrected.corrects == in_force

@@ -3,6 +3,7 @@ approve and unlock; other areas see a 404, other roles get a 403."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from giamngheo.decisions.approval import approval_state
 from giamngheo.decisions.models import Decision
+from giamngheo.demo.procedure import walk_to_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +26,7 @@ def test_a_round_from_decision_to_approval_through_the_pages(client: Client, tow
     personas, _households, _first, second, _decided = town
     town_unit = personas.units["town"]
     form_url = reverse("web:decision-form", args=[second.pk, town_unit.pk])
+    walk_to_decision(second, town_unit, date(2023, 12, 20))  # meetings, posting, consultation
     step = lambda name: reverse("web:approval-step", args=[second.pk, town_unit.pk, name])  # noqa: E731
 
     page = as_user(client, personas.owner).get(reverse("web:decisions")).content.decode()

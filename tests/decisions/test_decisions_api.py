@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
 from giamngheo.decisions.reports import POOR_TRANSITIONS, build_report
+from giamngheo.demo.procedure import walk_to_decision
 from tests.api.conftest import Api
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +18,7 @@ def test_reports_decisions_and_approvals_through_the_api(town: Any) -> None:
     personas, (h1, *_others), _first, second, _decided = town
     api = Api(personas)
     town_unit = personas.units["town"]
+    walk_to_decision(second, town_unit, date(2023, 12, 20))  # meetings, posting, consultation
     assert [k["name"] for k in api.get("owner", "/api/reports").json()][:3] == [
         "ket-qua", "dien-bien-ngheo", "dien-bien-can-ngheo"
     ]  # fmt: skip

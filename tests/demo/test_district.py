@@ -8,6 +8,7 @@ import re
 import time
 import types
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,7 @@ from giamngheo.engine.standard import get_standard
 from giamngheo.registry.facts import facts_from_json
 from giamngheo.registry.models import EventKind, Household, HouseholdEvent, Person
 from giamngheo.reviews.models import Assessment, Review
+from tests.conftest import NOW
 from tests.demo.conftest import DemoSetup
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +83,8 @@ def test_every_class_is_the_scalar_engines_from_the_stored_facts() -> None:
         checked += 1
         conflicts += conflict_mask != 0
     regular = Assessment.objects.filter(review__kind="regular").count()
-    assert checked == 12_681 + 12_836 + regular + targets.REVIEW_2026.households
+    later = (targets.REVIEW_2024, targets.REVIEW_2025, targets.REVIEW_2026)
+    assert checked == 12_681 + 12_836 + regular + sum(target.households for target in later)
     assert 0 < conflicts < checked // 50  # a few deliberate reviewer slips, overruled by the facts
 
 
@@ -245,10 +248,68 @@ def test_poverty_is_higher_in_remote_communes_than_in_the_town() -> None:
 
 def test_reviews_are_the_statutory_rounds() -> None:
     reviews = {(r.kind, r.year): r for r in Review.objects.filter(area__code=targets.DISTRICT_CODE)}
-    assert set(reviews) == {("periodic", 2022), ("regular", 2023), ("periodic", 2023)}
+    assert set(reviews) == {("periodic", 2022), ("regular", 2023), ("periodic", 2023), ("periodic", 2024)}
     assert reviews[("periodic", 2022)].lists_effective_year == 2023
     assert reviews[("periodic", 2022)].reference_date == targets.REVIEW_2022.reference_date
     assert {r.standard_id for r in reviews.values()} == {targets.STANDARD_CODE}
+    # After 2023 only new Xã Kông Chro's territory goes on: in 2024 the district's round has assessments in its
+    # three former communes only; from 2025 the new commune holds its own rounds.
+    communes = Assessment.objects.filter(review=reviews[("periodic", 2024)]).values_list(
+        "commune__code", flat=True
+    )
+    assert set(communes) == set(targets.LEGACY_COMMUNES_2026)
+    commune = {(r.year, r.standard_id) for r in Review.objects.filter(area__code=targets.COMMUNE_2026,
+                                                                       area__level=UnitLevel.COMMUNE)}  # fmt: skip
+    assert commune == {(2025, targets.STANDARD_CODE), (2026, targets.STANDARD_2026)}
+
+
+def test_the_2024_and_2025_rounds_reproduce_their_targets_and_were_decided() -> None:
+    """The periodic reviews of 2024 (the former district, before the reform) and 2025 (new Xã Kông Chro) under NĐ 07:
+    the engine's classes give the targets, each commune's chairman decided the lists, and the official lists chain
+    2024 -> 2025 -> 2026: the statuses in force on 1 January of each list year are the lists the round decided."""
+    from giamngheo.decisions.models import Decision
+    from giamngheo.decisions.status import statuses_on
+
+    areas = {
+        2024: (targets.DISTRICT_CODE, UnitLevel.DISTRICT),
+        2025: (targets.COMMUNE_2026, UnitLevel.COMMUNE),
+    }
+    deciders = {2024: set(targets.LEGACY_COMMUNES_2026), 2025: {targets.COMMUNE_2026}}
+    for target in (targets.REVIEW_2024, targets.REVIEW_2025):
+        review = Review.objects.select_related("area").get(kind="periodic", year=target.year)
+        assert (review.area.code, review.area.level) == areas[target.year]
+        assert (review.reference_date, review.lists_effective_year, review.standard_id) == (
+            target.reference_date, target.lists_effective_year, targets.STANDARD_CODE
+        )  # fmt: skip
+        assert review.is_closed_on(NOW.date())
+        results = dict(Assessment.objects.filter(review=review).values_list("household_id", "poverty_class"))
+        counts = Counter(results.values())
+        assert (len(results), counts["ngheo"], counts["can_ngheo"], counts["muc_song_trung_binh"]) == (
+            target.households, target.poor, target.near_poor, target.middle
+        )  # fmt: skip
+        decisions = Decision.objects.filter(review=review, corrects__isnull=True).select_related("commune")
+        assert {d.commune.code for d in decisions} == deciders[target.year]
+        assert {d.signed_on for d in decisions} == {target.reference_date.replace(day=20)}
+        # The lists in force on 1 January of their year are the round's results (a class off the lists: not poor).
+        in_force = statuses_on(results, date(target.lists_effective_year, 1, 1))
+        assert {h: in_force[h].status if h in in_force else "khong_ngheo" for h in results} == results
+        assert all(row.decision.review_id == review.pk for h, row in in_force.items()
+                   if row.valid_from == date(target.lists_effective_year, 1, 1))  # fmt: skip
+
+
+def test_the_2025_poor_transitions_report_adds_up_in_new_kong_chro() -> None:
+    """`giamngheo report dien-bien-ngheo --area 23824 --year 2025 --current`: from the lists the former communes'
+    chairmen decided at the end of 2024 to those new Xã Kông Chro's chairman decided at the end of 2025."""
+    out = io.StringIO()
+    call_command("report", "dien-bien-ngheo", area=targets.COMMUNE_2026, year=2025, current=True, format="json",
+                 stdout=out)  # fmt: skip
+    data = json.loads(out.getvalue())
+    total = {int(n): v for n, v in data["total"]["values"].items()}
+    assert (total[1], total[9]) == (targets.REVIEW_2024.poor, targets.REVIEW_2025.poor)
+    for row in [*data["rows"], data["total"]]:
+        for basis in ("values", "persons"):
+            v = {int(n): count for n, count in row[basis].items()}
+            assert v[9] == v[1] - v[2] - v[3] - v[4] + v[5] + v[6] + v[7] + v[8], row["area_code"]
 
 
 def test_the_2023_poor_transitions_report_explains_5033_to_4336(demo_setup: DemoSetup) -> None:
@@ -281,6 +342,30 @@ def test_the_2023_poor_transitions_report_explains_5033_to_4336(demo_setup: Demo
     assert (ethnic[1], ethnic[5]) == (4_336, results["5"]) and ethnic[2] > ethnic[3]
 
 
+def test_the_2023_group_reports_reconcile_with_the_results(demo_setup: DemoSetup) -> None:
+    """Forms 8, 12 and 15 for the district (the same 4 336 poor households as form 1), and the town's results by
+    village adding up to the town."""
+    from giamngheo.decisions.reports import NAMED_LISTS, REPORTS, RESULTS, SUMMARIES, build_report
+    from giamngheo.decisions.transitions import POOR
+
+    district = AdminUnit.objects.valid_on(targets.REVIEW_2023.reference_date).get(
+        level="district", code="630"
+    )
+    results = build_report(RESULTS, district, 2023).total.values
+    groups = build_report(REPORTS["nhom-doi-tuong"], district, 2023).total.values
+    summary = build_report(SUMMARIES[POOR], district, 2023).total.values
+    named = build_report(NAMED_LISTS[POOR], district, 2023)
+    assert groups[1] == summary[1] == len(named.rows) == results[3] == 4_336
+    assert summary[2] == results[9] == named.total.values[4]
+    assert [summary[n] for n in (3, 4, 5, 6)] == [groups[n] for n in (2, 3, 4, 5)]
+    assert groups[4] > groups[1] // 2  # most heads are Ba Na or Jrai
+    town = AdminUnit.objects.valid_on(targets.REVIEW_2023.reference_date).get(level="commune", code="23824")
+    by_village = build_report(RESULTS, town, 2023)
+    assert by_village.lines == "village" and len(by_village.rows) > 1
+    for column in (1, 2, 3, 5, 7, 9):
+        assert sum(row.values[column] for row in by_village.rows) == by_village.total.values[column]  # type: ignore[misc]
+
+
 def test_flow_summary_balances(demo_setup: DemoSetup) -> None:
     from giamngheo.demo.summary import poor_flows
 
@@ -296,3 +381,43 @@ def test_flow_summary_balances(demo_setup: DemoSetup) -> None:
     # household of the demo was on a list before 2023's start, so none is re-poor.
     assert flows.re_poor == 0 and flows.escaped_to_near_poor > flows.escaped_above > 0
     assert flows.describe() in demo_setup.output
+
+
+def test_the_past_rounds_went_through_the_review_procedure() -> None:
+    """Each commune of each decided round held a meeting in every village it surveyed, posted its results for the
+    rule's days, consulted the district (until 30/06/2025; the province after, the 2025 round) and got certificates
+    for the households it recognised."""
+    from giamngheo.decisions.models import (
+        Certificate,
+        Consultation,
+        Decision,
+        OfficialStatus,
+        Posting,
+        VillageMeeting,
+    )
+    from giamngheo.decisions.procedure import Step, progress
+
+    decisions = list(Decision.objects.select_related("review", "commune"))
+    rounds = set(
+        Assessment.objects.filter(review__reference_date__lt=NOW.date()).values_list("review", "commune")
+    )
+    assert {(d.review_id, d.commune_id) for d in decisions} == rounds and len(decisions) == len(rounds)
+    for decision in decisions:
+        review, commune = decision.review, decision.commune
+        surveyed = set(
+            Assessment.objects.filter(review=review, commune=commune).values_list("village_id", flat=True)
+        )
+        met = set(
+            VillageMeeting.objects.filter(review=review, commune=commune).values_list("village_id", flat=True)
+        )
+        assert met == surveyed
+        posting = Posting.objects.get(review=review, commune=commune)
+        assert posting.ends_on < decision.signed_on
+        consultation = Consultation.objects.get(review=review, commune=commune)
+        # The district chairman until 30/06/2025, the province after (the rule of the day, `ProcedureRule`).
+        assert consultation.authority == (
+            "district" if consultation.consulted_on < REFORM_DATE else "province"
+        )
+        listed = OfficialStatus.objects.filter(decision=decision, status__in=["ngheo", "can_ngheo"]).count()
+        assert Certificate.objects.filter(decision=decision).count() == listed
+        assert progress(review, commune).step == Step.DONE

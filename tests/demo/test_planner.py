@@ -35,8 +35,9 @@ def _target(year: int, households: int, poor: int, near_poor: int, middle: int) 
 
 
 def small_config(seed: int = 7, today: date | None = None) -> PlanConfig:
-    """300 households in three communes; with `today`, the end-2026 review of new Xã Kông Chro over its two
-    former communes among them (the town and Yang Nam, about 250 households at end-2023)."""
+    """300 households in three communes; with `today`, the reviews of 2024 and 2025 and the end-2026 review of new
+    Xã Kông Chro over its two former communes among them (the town and Yang Nam, about 250 households at
+    end-2023)."""
     communes = tuple(c for c in load_communes() if c.code in SMALL_COMMUNES)
     later = later_config(today)
     if later is not None:
@@ -45,6 +46,11 @@ def small_config(seed: int = 7, today: date | None = None) -> PlanConfig:
             target=_target(2026, 260, 52, 66, 0),
             legacy_communes=("23824", "23854"),
             closures={"moved_away": 2, "merged": 1, "died_out": 1},
+            # The counts the income model gives in this configuration (as for the district's in `targets`).
+            earlier=(
+                dataclasses.replace(later.earlier[0], target=_target(2024, 256, 45, 32, 16)),
+                dataclasses.replace(later.earlier[1], target=_target(2025, 260, 34, 26, 27)),
+            ),
         )
     return PlanConfig(
         seed=seed,

@@ -1,5 +1,6 @@
-"""The pure planner's end-2026 review (NĐ 351/2025) on a small configuration: targets met exactly, dates decided by
-the day of the build, the earlier years untouched by it. No database."""
+"""The pure planner's reviews after 2023 on a small configuration: those of 2024 and 2025 (NĐ 07/2021) and the
+end-2026 review (NĐ 351/2025): targets met exactly, dates decided by the day of the build, the earlier years
+untouched by it. No database."""
 
 from __future__ import annotations
 
@@ -57,6 +58,46 @@ def test_the_2026_review_meets_its_targets_under_nd351(plan: Plan) -> None:
     assert review.moved_across_line <= len(review.assessments) // 10
 
 
+def test_the_2024_and_2025_reviews_meet_their_targets_under_nd07(plan: Plan) -> None:
+    """The yearly reviews of the same territory before 2026: the former district's of 2024 (before the reform),
+    today's commune's of 2025, both under NĐ 07/2021 with incomes carried forward; the registry evolves once."""
+    config = small_config(today=TODAY)
+    assert config.later is not None
+    households = {**plan.households, **plan.new_households}
+    standard = get_standard(targets.STANDARD_CODE)
+    wanted = {(2024, "630", "district"): config.later.earlier[0].target,
+              (2025, "23824", "commune"): config.later.earlier[1].target}  # fmt: skip
+    found = {(r.year, r.area, r.area_level): r for r in plan.reviews if r.year in (2024, 2025)}
+    assert set(found) == set(wanted)
+    for key, target in wanted.items():
+        review = found[key]
+        assert (review.kind, review.standard_code, review.reference_date, review.lists_effective_year) == (
+            "periodic", "ND07-2021", target.reference_date, target.year + 1
+        )  # fmt: skip
+        counts = Counter(a.expected_class for a in review.assessments)
+        got = (len(review.assessments), counts["ngheo"], counts["can_ngheo"], counts["muc_song_trung_binh"])
+        assert got == (target.households, target.poor, target.near_poor, target.middle)
+        assert review.moved_across_line == 0  # the targets are the counts the income model gives
+        for assessment in review.assessments:
+            household = households[assessment.household]
+            assert household.commune in ("23824", "23854")
+            assert set(assessment.entered) == set(standard.indicator_codes)
+            lines = standard.income[AreaType(household.area_type)]
+            assert (assessment.income_per_capita <= lines.poverty_line) == (
+                assessment.expected_class in {"ngheo", "can_ngheo"}
+            )
+            assert date(key[0], 10, 1) <= assessment.assessed_on <= date(key[0], 11, 27)
+    # Each review sees the year's events, the next year's come after it.
+    for (year, _area, _level), review in found.items():
+        assert max(e.on for e in plan.events if e.on.year == year) < min(
+            a.assessed_on for a in review.assessments
+        )
+    # The day of the build decides only the end-2026 review's survey days.
+    closed = build_plan(small_config(today=date(2027, 3, 1)))
+    assert [r for r in closed.reviews if r.year in (2024, 2025)] == [found[key] for key in sorted(found)]
+    assert [e for e in closed.events if e.on.year < 2026] == [e for e in plan.events if e.on.year < 2026]
+
+
 def test_the_registry_moves_forward_before_the_review(plan: Plan) -> None:
     review = later_review(plan)
     later = [e for e in plan.events if e.on.year > 2023]
@@ -77,14 +118,16 @@ def test_the_registry_moves_forward_before_the_review(plan: Plan) -> None:
     }
     for assessment in review.assessments:
         household = assessment.household
-        if household in plan.new_households and plan.new_households[household].registered_on.year > 2023:
-            assert plan.new_households[household].living[0].waste_collected is not None  # split off since
+        if household in plan.new_households and plan.new_households[household].registered_on.year == 2026:
+            assert plan.new_households[household].living[0].waste_collected is not None  # set up this year
         else:
             assert recorded_2026[household]["waste_collected"] is not None
-    # Before 2026 the question was not asked.
+    # Before 2026 the question was not asked (the reviews of 2024 and 2025 are under NĐ 07/2021).
     assert all(lc.waste_collected is None for h in plan.households.values() for lc in h.living)
     assert all(e.changes["waste_collected"] is None for e in plan.events
-               if e.kind == "living_conditions" and e.on.year == 2023)  # fmt: skip
+               if e.kind == "living_conditions" and e.on.year < 2026)  # fmt: skip
+    assert all(h.living[0].waste_collected is None for h in plan.new_households.values()
+               if h.registered_on.year < 2026)  # fmt: skip
 
 
 @pytest.mark.parametrize(
