@@ -17,7 +17,7 @@ The steps, each guarded and recorded with who took it:
    needs the household surveyed again first.
 6. Consultation with the authority the rule of the date names (the district chairman until 30/06/2025), after
    the posting ended and every complaint was re-checked; none where the rule names none.
-7. The chairman's decision (`services.decision_record` asks `refuse_unless_ready`), then the certificates
+7. The chairman's decision (`services.decision_record` asks `readiness`), then the certificates
    (`Số N/GCN-HN.HCN`, numbered per commune and year) for the households it recognised, and a written refusal
    with reasons for each request it did not grant.
 
@@ -527,7 +527,7 @@ def meeting_record(
     how many agreed); they go back to survey. Without a minutes file a `minutes_note` must say where the signed
     paper minutes are kept (past rounds entered from paper)."""
     today = today or timezone.localdate()
-    _may_hold_meeting(actor, commune, village)
+    may_hold_meeting(actor, commune, village)
     review = _open_step(review, commune, None, set())
     problems: Problems = {}
     _not_future(problems, "held_on", held_on, today)
@@ -605,7 +605,7 @@ def meeting_record(
     return meeting
 
 
-def _may_hold_meeting(actor: Any, commune: AdminUnit, village: Village | None) -> None:
+def may_hold_meeting(actor: Any, commune: AdminUnit, village: Village | None) -> None:
     """Commune officers (and administrators) record any village's meeting; a village reviewer only those of the
     villages of their role."""
     from django.core.exceptions import PermissionDenied

@@ -42,10 +42,10 @@ from giamngheo.accounts.access import (
 )
 from giamngheo.accounts.models import Role
 from giamngheo.accounts.scope import scope_for
-from giamngheo.areas.models import AdminUnit, UnitLevel, Village
+from giamngheo.areas.models import AdminUnit, UnitLevel
 from giamngheo.areas.selectors import commune_ids_within
 from giamngheo.decisions import documents, procedure
-from giamngheo.decisions.approval import DECIDERS, DRAFT, may_act, state_label
+from giamngheo.decisions.approval import DECIDERS, DRAFT, state_label
 from giamngheo.decisions.models import (
     Certificate,
     Channel,
@@ -192,20 +192,6 @@ def _round(request: HttpRequest, review_pk: int, commune_pk: int) -> tuple[Revie
 def _households(request: HttpRequest, ids: Any) -> dict[int, Household]:
     """The households among `ids` the account may read, with their head."""
     return households_for(request.user).select_related("head", "village").in_bulk(sorted(set(ids)))
-
-
-def _may_meet(request: HttpRequest, commune: AdminUnit, village: Village | None) -> None:
-    """The meeting step (as `procedure.meeting_record` checks it): a role among MEETING_TAKERS, or a village
-    reviewer for the villages of their role."""
-    scope = scope_for(request.user)
-    if scope.role == Role.VILLAGE:
-        if village is None or village.pk not in scope.village_ids:
-            raise PermissionDenied(
-                _("Tài khoản của bạn không được thực hiện bước này cho %(village)s.")
-                % {"village": village.name if village is not None else _("các hộ chưa ghi thôn")}
-            )
-        return
-    may_act(request.user, commune, MEETING_TAKERS)
 
 
 def _page_url(review: Review, commune: AdminUnit) -> str:
@@ -515,7 +501,7 @@ def meeting_form(request: HttpRequest, review_pk: int, commune_pk: int, village_
     if line is None:
         raise Http404(_("Không tìm thấy thôn trong đợt rà soát này."))
     village = line.village
-    _may_meet(request, commune, village)
+    procedure.may_hold_meeting(request.user, commune, village)
     form = MeetingForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
