@@ -2,9 +2,10 @@
 
 Everything goes through the same services a commune officer's actions use: households, members and living
 conditions through the registry services (bulk variants where the plan has many rows of one kind), every change
-after the first review (2023 in the district, 2024-2026 in new Xã Kông Chro) through the service that records it
-in the household's history, reviews through `review_open` (the district's, until 30/06/2025, the 2024 one with
-assessments in new Xã Kông Chro's three former communes only; today's commune's after), and every assessment through `assessments_bulk_record`, which classifies with the engine: imported as a
+after the first review (2023 in the district, 2024-2026 in three of today's communes) through the service that
+records it in the household's history, reviews through `review_open` (the district's until 30/06/2025, the 2024
+one with assessments in those communes' former communes only; each of today's communes' after), and every
+assessment through `assessments_bulk_record`, which classifies with the engine: imported as a
 past round's records when the round's cut-off date has passed on the day of the build, recorded in the open round
 otherwise. The builder never writes a class: after each review it compares the engine's class of every household
 with the class the plan expected and stops with an error naming the households that differ.
@@ -30,6 +31,7 @@ from giamngheo.areas.selectors import UnitAmbiguous, UnitNotFound, resolve_unit,
 from giamngheo.areas.territory_cache import territory_changed
 from giamngheo.decisions.procedure import certificates_issue
 from giamngheo.decisions.services import decision_record
+from giamngheo.demo import targets
 from giamngheo.demo.models import DemoRun
 from giamngheo.demo.plan import (
     EventPlan,
@@ -40,6 +42,7 @@ from giamngheo.demo.plan import (
     Plan,
     ReviewPlan,
 )
+from giamngheo.demo.planner import survey_last_2026
 from giamngheo.demo.procedure import advance, walk_to_decision
 from giamngheo.lib.formatting import group_thousands
 from giamngheo.registry import services as registry
@@ -156,16 +159,20 @@ class _Builder:
         for review in later:
             # The years since the previous review, one at a time (a person born one year may move with a household
             # split the next), then the review.
-            started = time.perf_counter()
-            for year in range(applied + 1, review.year + 1):
-                self._apply([e for e in self.plan.events if e.on.year == year])
-            _refresh_statistics()
-            span = str(review.year) if applied + 1 == review.year else f"{applied + 1}–{review.year}"
-            self.timed(f"biến động {span}", started)
-            applied = review.year
+            if review.year > applied:
+                started = time.perf_counter()
+                for year in range(applied + 1, review.year + 1):
+                    self._apply([e for e in self.plan.events if e.on.year == year])
+                _refresh_statistics()
+                span = str(review.year) if applied + 1 == review.year else f"{applied + 1}–{review.year}"
+                self.timed(f"biến động {span}", started)
+                applied = review.year
             started = time.perf_counter()
             self._review(review)
-            self.timed(f"rà soát {review.year}", started)
+            label = f"rà soát {review.year}"
+            self.report.timings[label] = self.report.timings.get(label, 0) + round(
+                time.perf_counter() - started, 2
+            )
         self.report.events = len(self.plan.events)
         self.report.households = len(self.households)
         self.report.persons = len(self.person_ids)
@@ -301,12 +308,18 @@ class _Builder:
             self._advance(review)
 
     def _advance(self, review: Review) -> None:
-        """An open round goes through the procedure as far as the day of the build allows (`demo.procedure`)."""
+        """An open round goes through the procedure as far as the day of the build allows (`demo.procedure`), each
+        commune's up to its stage (`targets.Territory.stage_2026`)."""
         communes = AdminUnit.objects.filter(
             pk__in=Assessment.objects.filter(review=review).order_by().values("commune_id")
         ).order_by("code")
+        stages = {territory.commune: territory.stage_2026 for territory in targets.TERRITORIES}
         for commune in communes:
-            done = advance(review, commune, today=self.today, actor=self.actor)
+            stage = stages.get(commune.code, "complaints")
+            done = advance(
+                review, commune, today=self.today, actor=self.actor, complaint=stage == "complaints",
+                decide=stage == "decided", meetings_from=survey_last_2026(self.today, stage) + timedelta(days=1),
+            )  # fmt: skip
             self.say(f"  {review.name}, {commune.name}: {', '.join(done) or 'đang rà soát'}")
 
     def _decide(self, review: Review) -> None:

@@ -172,8 +172,9 @@ class LifeEvents:
             taken.add(code)
             self._close(self.households[code], day_between(rng, start, end), "moved_away")
         closed = Counter(
-            hh.closed_reason for hh in self.households.values() if hh.closed_on and hh.closed_on.year == year
-        )
+            hh.closed_reason for hh in map(self.households.__getitem__, codes)
+            if hh.closed_on and hh.closed_on.year == year
+        )  # fmt: skip
         if dict(closed) != {k: v for k, v in closures.items() if v}:
             raise PlanError(f"năm {year}: kế hoạch đóng hộ {dict(closed)}, chỉ tiêu {dict(closures)}")
 

@@ -32,12 +32,14 @@ Method (every draw from one `random.Random(seed)`; no global randomness, no cloc
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 import random
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from giamngheo.demo import names, targets
@@ -81,6 +83,7 @@ from giamngheo.demo.targets import ReviewTarget
 from giamngheo.engine.classify import classify_household, classify_income
 from giamngheo.engine.facts import AreaType, HouseholdFacts, MemberFacts, PovertyClass
 from giamngheo.engine.standard import Standard, get_standard
+from giamngheo.lib.formatting import percent
 
 DEFAULT_SEED = 630
 
@@ -98,9 +101,9 @@ _CAUSE_WEIGHTS = {"1": 0.6, "4": 0.45, "0": 0.3, "5": 0.4, "3": 0.25, "2": 0.15,
 
 @dataclass(frozen=True)
 class LaterReview:
-    """A yearly periodic review of the territory of `LaterConfig.commune` before its last one (`targets.REVIEW_2024`,
-    `targets.REVIEW_2025`): of the former district (its former communes' households only) before the 2025 reform,
-    of today's commune after it. Its survey weeks are those of `LaterConfig.survey` in its year."""
+    """A yearly periodic review of a territory after the second review (`targets.Territory.reviews`): its part of
+    the former district's review before the 2025 reform (the district's review is the territories' parts
+    together), today's commune's after it."""
 
     target: ReviewTarget
     standard_code: str
@@ -109,20 +112,29 @@ class LaterReview:
 
 
 @dataclass(frozen=True)
-class LaterConfig:
-    """The registry moved forward after the second review in one of today's communes, its yearly periodic reviews
-    (`earlier`) and its last periodic review (`targets.REVIEW_2026`)."""
+class LaterTerritory:
+    """One of today's communes whose former communes' registry is moved forward after the second review, with its
+    yearly periodic reviews, the last one open (or just closed) on the day of the build."""
 
-    target: ReviewTarget
-    standard_code: str
-    commune: str  # today's commune (the review's area)
+    commune: str  # today's commune (the area of its reviews after the reform)
+    name: str
     legacy_communes: tuple[str, ...]  # the plan's communes whose villages make up its territory
+    reviews: tuple[LaterReview, ...]  # in order of year
     closures: Mapping[str, int]  # households closing over the years after the second review, by reason
+    survey: tuple[date, date]  # the survey days of its last review (not after the day of the build)
+
+
+@dataclass(frozen=True)
+class LaterConfig:
+    """The registry moved forward after the second review in some of today's communes, and their yearly reviews.
+    The first territory draws from the plan's random generator as if it were alone; every other one from its own
+    (seeded with the plan's seed and its code), so that adding a territory changes nothing in the others."""
+
+    territories: tuple[LaterTerritory, ...]
     splits_before: date  # households split off only before this day (`targets.SPLITS_BEFORE`)
     income_growth: float  # a year
-    survey: tuple[date, date]  # the survey weeks
+    survey: tuple[date, date]  # the survey weeks of the reviews before the last (month and day; any year)
     today: date  # nothing is planned after this day (the day the demo is built)
-    earlier: tuple[LaterReview, ...] = ()  # the periodic reviews of the years before `target`'s, in order
 
 
 @dataclass(frozen=True)
@@ -142,26 +154,63 @@ class PlanConfig:
 
 
 def later_config(today: date | None) -> LaterConfig | None:
-    """The years after 2023 in new Xã Kông Chro's territory with the reviews of 2024 and 2025 and the end-2026
-    review of `targets`, as far as it can be recorded on `today` (None before the end-2026 survey weeks)."""
+    """The years after 2023 in the territories of `targets.TERRITORIES` with their reviews of 2024, 2025 and 2026,
+    as far as they can be recorded on `today` (None before the end-2026 survey weeks)."""
     first, _last = targets.SURVEY_2026
     if today is None or today < first:
         return None
+    territories = []
+    for territory in targets.TERRITORIES:
+        *earlier, final = territory.reviews
+        reviews = [
+            LaterReview(target, targets.STANDARD_CODE, targets.DISTRICT_CODE, "district")
+            if target.reference_date < targets.REFORM_DATE
+            else LaterReview(target, targets.STANDARD_CODE, territory.commune, "commune")
+            for target in earlier
+        ]
+        reviews.append(LaterReview(final, targets.STANDARD_2026, territory.commune, "commune"))
+        territories.append(LaterTerritory(
+            commune=territory.commune, name=territory.name, legacy_communes=territory.legacy_communes,
+            reviews=tuple(reviews), closures=dict(territory.closures),
+            survey=(first, survey_last_2026(today, territory.stage_2026)),
+        ))  # fmt: skip
     return LaterConfig(
-        target=targets.REVIEW_2026,
-        standard_code=targets.STANDARD_2026,
-        commune=targets.COMMUNE_2026,
-        legacy_communes=targets.LEGACY_COMMUNES_2026,
-        closures=dict(targets.CLOSURES_2024_2026),
+        territories=tuple(territories),
         splits_before=targets.SPLITS_BEFORE,
         income_growth=float(targets.INCOME_GROWTH_2024_2026),
         survey=targets.SURVEY_2026,
         today=today,
-        earlier=(
-            LaterReview(targets.REVIEW_2024, targets.STANDARD_CODE, targets.DISTRICT_CODE, "district"),
-            LaterReview(targets.REVIEW_2025, targets.STANDARD_CODE, targets.COMMUNE_2026, "commune"),
-        ),
     )
+
+
+def later_targets(later: LaterConfig) -> list[ReviewTarget]:
+    """The targets of the later reviews in the order of the plan's reviews (by year, then area): a review that
+    several territories share (the former district's) has their targets together."""
+    together: dict[tuple[int, str], list[ReviewTarget]] = {}
+    for territory in later.territories:
+        for review in territory.reviews:
+            together.setdefault((review.target.year, review.area), []).append(review.target)
+    result = []
+    for _key, parts in sorted(together.items()):
+        households = sum(t.households for t in parts)
+        poor = sum(t.poor for t in parts)
+        result.append(dataclasses.replace(
+            parts[0], households=households, poor=poor, poor_rate=percent(poor, households) or Decimal(0),
+            near_poor=sum(t.near_poor for t in parts), middle=sum(t.middle for t in parts),
+        ))  # fmt: skip
+    return result
+
+
+def survey_last_2026(today: date, stage: str) -> date:
+    """The last survey day of a commune's end-2026 round whose stage on `today` is `stage` (`targets.STAGE_DAYS`):
+    that many days before `today`, on 9 December at the latest (`targets.SURVEY_2026_LAST`) and not before the
+    first survey day (a round built too early for its stage has gone as far as the days allow); after the round's
+    cut-off date, the last day of the planned survey weeks (`targets.SURVEY_2026`)."""
+    first, planned = targets.SURVEY_2026
+    if today > targets.REVIEW_2026.reference_date:
+        return planned  # a round closed on the day of the build had its survey weeks as planned
+    wanted = today - timedelta(days=targets.STAGE_DAYS[stage])
+    return max(first, min(wanted, targets.SURVEY_2026_LAST, today))
 
 
 def district_config(seed: int = DEFAULT_SEED, today: date | None = None) -> PlanConfig:
@@ -740,17 +789,61 @@ class _Planner(LifeEvents):
     def _later(
         self, later: LaterConfig, classes_before: dict[str, str]
     ) -> tuple[list[ReviewPlan], dict[str, PersonPlan], set[str]]:
-        """The years after the second review in the communes of `later.legacy_communes` (today's commune
-        `later.commune`): registry events each year, then, in the years of `later.earlier` and at the end, that
-        territory's periodic review, with incomes carried forward from each household's last assessment and classes
-        by rank to meet the review's target. One evolution of the registry: the closures of `later.closures` are
-        apportioned over the years, the households splitting off between two reviews are as many as the next one's
-        household target takes (`_later_splits`). Returns the reviews, the people created in the period
-        (each with their state at the first review after their creation) and the households created."""
-        final = LaterReview(later.target, later.standard_code, later.commune, "commune")
-        wanted = {spec.target.year: spec for spec in (*later.earlier, final)}
-        start_year, year = self.config.second.year + 1, later.target.year
-        if len(wanted) != len(later.earlier) + 1 or not all(start_year <= y <= year for y in wanted):
+        """The years after the second review in each territory of `later` (`_territory`), one territory after the
+        other, the first drawing from the plan's generator and each other one from its own. A review that several
+        territories share (the former district's, before the reform) is one review of their assessments
+        together. Returns the reviews, the people created in the period (each with their state at the first review
+        after their creation) and the households created."""
+        reviews: list[ReviewPlan] = []
+        created_persons: dict[str, PersonPlan] = {}
+        created_households: set[str] = set()
+        own_rng, initial_standard = self.rng, self.config.standard_code
+        for index, territory in enumerate(later.territories):
+            if index:
+                rng = random.Random(f"{self.config.seed}:later:{territory.commune}")  # noqa: S311 — demo data
+                self.rng = self.registry.rng = rng
+            self._use_standard(initial_standard)
+            try:
+                plans, persons, households = self._territory(
+                    later, territory, classes_before, first=index == 0
+                )
+            finally:
+                self.rng = self.registry.rng = own_rng
+            reviews.extend(plans)
+            created_persons.update(persons)
+            created_households |= households
+        merged: dict[tuple[int, str, str], ReviewPlan] = {}
+        for review in reviews:
+            key = (review.year, review.area, review.area_level)
+            if key not in merged:
+                merged[key] = review
+                continue
+            shared = merged[key]
+            shared.assessments.extend(review.assessments)
+            shared.moved_across_line += review.moved_across_line
+        for review in merged.values():
+            if review.area_level == "district":
+                covered = ", ".join(
+                    t.name for t in later.territories if t.reviews[0].target.year == review.year
+                )
+                review.name = (
+                    f"Rà soát hộ nghèo, hộ cận nghèo định kỳ năm {review.year} — huyện Kông Chro "
+                    f"(địa bàn nay là {covered}) (dữ liệu mẫu)"
+                )
+        return sorted(merged.values(), key=lambda r: (r.year, r.area)), created_persons, created_households
+
+    def _territory(
+        self, later: LaterConfig, territory: LaterTerritory, classes_before: dict[str, str], *, first: bool
+    ) -> tuple[list[ReviewPlan], dict[str, PersonPlan], set[str]]:
+        """The years after the second review in the communes of `territory.legacy_communes`: registry events each
+        year, then, in the years of `territory.reviews`, the territory's periodic review, with incomes carried
+        forward from each household's last assessment and classes by rank to meet the review's target. One
+        evolution of the registry: the closures of `territory.closures` are apportioned over the years, the
+        households splitting off between two reviews are as many as the next one's household target takes
+        (`_later_splits`)."""
+        wanted = {spec.target.year: spec for spec in territory.reviews}
+        start_year, year = self.config.second.year + 1, territory.reviews[-1].target.year
+        if len(wanted) != len(territory.reviews) or not all(start_year <= y <= year for y in wanted):
             raise PlanError(f"các đợt rà soát sau năm {start_year - 1} không hợp lệ: {sorted(wanted)}")
         for spec in wanted.values():
             standard = get_standard(spec.standard_code)
@@ -761,25 +854,26 @@ class _Planner(LifeEvents):
         created_households: set[str] = set()
         scope = {
             code for code, household in self.households.items()
-            if household.commune in later.legacy_communes and household.closed_on is None
+            if household.commune in territory.legacy_communes and household.closed_on is None
         }  # fmt: skip
         # The survey days of the last review depend on the day of the build; each year's are drawn apart, so that
         # nothing else does.
         for current in sorted(wanted):
-            first_day = later.survey[0].replace(year=current)
-            last_day = later.survey[1].replace(year=current)
-            if current == year:
-                last_day = min(last_day, later.today)
-            days = random.Random(f"{self.config.seed}:survey:{current}")  # noqa: S311 — reproducible demo data
-            self.survey_days[current] = {
+            first_day, last_day = (
+                territory.survey if current == year
+                else (later.survey[0].replace(year=current), later.survey[1].replace(year=current))
+            )  # fmt: skip
+            seed = f"{self.config.seed}:survey:{current}" + ("" if first else f":{territory.commune}")
+            days = random.Random(seed)  # noqa: S311 — reproducible demo data
+            self.survey_days.setdefault(current, {}).update({
                 key: _survey_day_between(days, first_day, last_day)
-                for key in sorted(self.villages) if key[0] in later.legacy_communes
-            }  # fmt: skip
+                for key in sorted(self.villages) if key[0] in territory.legacy_communes
+            })  # fmt: skip
         years = list(range(start_year, year + 1))
         closures_by_year = {
-            reason: apportion([1] * len(years), count) for reason, count in later.closures.items()
+            reason: apportion([1] * len(years), count) for reason, count in territory.closures.items()
         }
-        splits_by_year = self._later_splits(later, years, len(scope), wanted, closures_by_year)
+        splits_by_year = self._later_splits(later, territory, years, len(scope), wanted, closures_by_year)
         # Each household's welfare at its last assessment (its income is carried forward from then).
         welfare_at = {code: self.households[code].welfare for code in scope}
         classes_last = classes_before
@@ -796,7 +890,9 @@ class _Planner(LifeEvents):
             self._evolve_welfare(sorted(scope), classes_last, current)
             if current not in wanted:
                 continue
-            review, classes = self._later_review(wanted[current], later, scope, classes_last, welfare_at)
+            review, classes = self._later_review(
+                wanted[current], later, territory, scope, classes_last, welfare_at
+            )
             reviews.append(review)
             classes_last = classes
             welfare_at.update({code: self.households[code].welfare for code in classes})
@@ -810,6 +906,7 @@ class _Planner(LifeEvents):
     def _later_splits(
         self,
         later: LaterConfig,
+        territory: LaterTerritory,
         years: list[int],
         households: int,
         wanted: Mapping[int, LaterReview],
@@ -817,8 +914,9 @@ class _Planner(LifeEvents):
     ) -> list[int]:
         """How many households split off each year: from one review to the next, as many as its household target
         takes once that period's closures are counted, apportioned over the period's years in which households
-        split off (January to March, before `later.splits_before`). With the default targets: the 128 households of
-        2024-2026 split off half in 2024 and half in 2025 (`targets.REVIEW_2024`, `targets.REVIEW_2025`)."""
+        split off (January to March, before `later.splits_before`). With the default targets, in Xã Kông Chro: the
+        128 households of 2024-2026 split off half in 2024 and half in 2025 (`targets.REVIEW_2024`,
+        `targets.REVIEW_2025`)."""
         splits_by_year = [0] * len(years)
         start = 0
         for index, current in enumerate(years):
@@ -829,7 +927,7 @@ class _Planner(LifeEvents):
             splits = wanted[current].target.households - households + closed
             if splits < 0:
                 raise PlanError(
-                    f"năm {current}: địa bàn xã {later.commune} đã có {households} hộ, chỉ tiêu "
+                    f"năm {current}: địa bàn {territory.name} đã có {households} hộ, chỉ tiêu "
                     f"{wanted[current].target.households} hộ sau khi {closed} hộ giải thể: không thể đạt bằng tách hộ"
                 )
             allowed = [int(date(years[i], 3, 31) < later.splits_before) for i in period]
@@ -847,6 +945,7 @@ class _Planner(LifeEvents):
         self,
         spec: LaterReview,
         later: LaterConfig,
+        territory: LaterTerritory,
         scope: set[str],
         classes_last: Mapping[str, str],
         welfare_at: Mapping[str, float],
@@ -861,10 +960,7 @@ class _Planner(LifeEvents):
         asks_waste = WASTE_INDICATOR in self.standard.indicator_codes
         waste = {code: self._waste_collected(self.households[code]) for code in active} if asks_waste else {}
         classes, moved = self._later_classes(active, target, incomes, waste)
-        if spec.area_level == "district":
-            where = "huyện Kông Chro (TT Kông Chro, Yang Trung, Yang Nam)"
-        else:
-            where = "xã Kông Chro"
+        where = "huyện Kông Chro" if spec.area_level == "district" else territory.name
         review = ReviewPlan(
             year=year, reference_date=target.reference_date, lists_effective_year=target.lists_effective_year,
             standard_code=spec.standard_code, area=spec.area, area_level=spec.area_level,
@@ -998,8 +1094,7 @@ class _Planner(LifeEvents):
         periodic = [review for review in plan.reviews if review.kind == "periodic"]
         wanted = [self.config.first, self.config.second]
         if self.config.later is not None:
-            wanted.extend(review.target for review in self.config.later.earlier)
-            wanted.append(self.config.later.target)
+            wanted.extend(later_targets(self.config.later))
         for review, target in zip(periodic, wanted, strict=True):
             counts = Counter(a.expected_class for a in review.assessments)
             got = (len(review.assessments), counts[POOR], counts[NEAR_POOR], counts[MIDDLE])

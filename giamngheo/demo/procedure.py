@@ -12,7 +12,9 @@ from typing import Any
 
 from giamngheo.areas.models import AdminUnit
 from giamngheo.decisions import procedure
+from giamngheo.decisions.approval import round_submit
 from giamngheo.decisions.models import Channel, ConsultationAuthority
+from giamngheo.decisions.services import decision_record
 from giamngheo.registry.models import Household
 from giamngheo.reviews.models import Review
 
@@ -67,11 +69,22 @@ def walk_to_decision(
         )  # fmt: skip
 
 
-def advance(review: Review, commune: AdminUnit, *, today: date, actor: Any = None) -> list[str]:
-    """Take the open round of `commune` as far as `today` allows, at the pace of a commune office: the requests
-    received during the survey, the village meetings the day after the last survey, the posting two days later, a
-    complaint two days into the posting (re-checked two days after, once that day has come), the consultation the
-    day after the posting ends. Returns what was done, for the build's log."""
+def advance(
+    review: Review,
+    commune: AdminUnit,
+    *,
+    today: date,
+    actor: Any = None,
+    complaint: bool = True,
+    decide: bool = False,
+    meetings_from: date | None = None,
+) -> list[str]:
+    """Take the open round of `commune` as far as `today` allows, at the pace of a commune office
+    (`targets.STAGE_DAYS`): the requests received during the survey, the village meetings the day after the last
+    survey (on `meetings_from` at the earliest: the day after the survey weeks end), the posting two days later, with `complaint` a complaint two days into the posting (re-checked two days
+    after, once that day has come), the consultation the day after the posting ends; with `decide`, the chairman's
+    decision the day after the consultation and the submission to the level above the day after. Returns what was
+    done, for the build's log."""
     from giamngheo.decisions.status import statuses_on
     from giamngheo.reviews.models import Assessment, PovertyClass
 
@@ -102,7 +115,7 @@ def advance(review: Review, commune: AdminUnit, *, today: date, actor: Any = Non
                 applicant="Chủ hộ", actor=actor, review=review, today=today,
             )  # fmt: skip
             done.append(f"giấy đề nghị mẫu {ask[1]}")
-    meeting_on = max(day for _h, _c, day in results) + timedelta(days=1)
+    meeting_on = max(max(day for _h, _c, day in results) + timedelta(days=1), meetings_from or start)
     if meeting_on > today:
         return done
     done.append(f"{meet(review, commune, meeting_on, actor=actor, today=today)} cuộc họp dân")
@@ -116,28 +129,53 @@ def advance(review: Review, commune: AdminUnit, *, today: date, actor: Any = Non
     done.append(f"niêm yết {posting.starts_on:%d/%m}–{posting.ends_on:%d/%m}")
     complaint_on = posting_on + timedelta(days=2)
     near_poor = next((h for h, c, _d in results if c == PovertyClass.NEAR_POOR and h in households), None)
-    if complaint_on > today or complaint_on > posting.ends_on or near_poor is None:
+    if complaint and near_poor is not None and complaint_on <= min(today, posting.ends_on):
+        _complaint(review, commune, households[near_poor], complaint_on, actor=actor, today=today, done=done)
+    consult_on = posting.ends_on + timedelta(days=1)
+    if consult_on > today:
         return done
+    if procedure.rule_on(consult_on).authority != ConsultationAuthority.NONE:
+        procedure.consultation_record(
+            review=review, commune=commune, consulted_on=consult_on, actor=actor, today=today,
+            reference=f"BC-{review.year}/{commune.code}", opinion="Thống nhất kết quả rà soát.",
+        )  # fmt: skip
+        done.append("xin ý kiến cấp trên")
+    signed_on = consult_on + timedelta(days=1)
+    if not decide or signed_on > today:
+        return done
+    decision_record(
+        review=review, commune=commune, number="001/QĐ-UBND", signed_on=signed_on,
+        signer=f"Chủ tịch UBND {commune.name}", actor=actor, today=today,
+    )  # fmt: skip
+    done.append(f"quyết định công nhận {signed_on:%d/%m}")
+    if signed_on + timedelta(days=1) <= today:
+        round_submit(review=review, commune=commune, actor=actor)
+        done.append("trình tỉnh phê duyệt")
+    return done
+
+
+def _complaint(
+    review: Review,
+    commune: AdminUnit,
+    household: Household,
+    received_on: date,
+    *,
+    actor: Any,
+    today: date,
+    done: list[str],
+) -> None:
+    """A near-poor household complains that it should be poor; the re-check two days later keeps its class."""
     complaint = procedure.complaint_receive(
-        review=review, commune=commune, household=households[near_poor], complainant="Chủ hộ", actor=actor,
-        received_on=complaint_on, content="Hộ đề nghị xem lại: gia đình cho rằng mình thuộc diện hộ nghèo.",
+        review=review, commune=commune, household=household, complainant="Chủ hộ", actor=actor,
+        received_on=received_on, content="Hộ đề nghị xem lại: gia đình cho rằng mình thuộc diện hộ nghèo.",
         today=today,
     )  # fmt: skip
     done.append("1 khiếu nại")
-    checked_on = complaint_on + timedelta(days=2)
+    checked_on = received_on + timedelta(days=2)
     if checked_on > today:
-        return done
+        return
     procedure.recheck_record(
         complaint=complaint, checked_on=checked_on, upheld=False, actor=actor, today=today,
         finding="Phúc tra: thu nhập và các chỉ số thiếu hụt đúng như kết quả rà soát; giữ nguyên hộ cận nghèo.",
     )  # fmt: skip
     done.append("phúc tra")
-    consult_on = posting.ends_on + timedelta(days=1)
-    if consult_on > today or procedure.rule_on(consult_on).authority == ConsultationAuthority.NONE:
-        return done
-    procedure.consultation_record(
-        review=review, commune=commune, consulted_on=consult_on, actor=actor, today=today,
-        reference=f"BC-{review.year}/{commune.code}", opinion="Thống nhất kết quả rà soát.",
-    )  # fmt: skip
-    done.append("xin ý kiến cấp trên")
-    return done

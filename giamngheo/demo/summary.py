@@ -1,5 +1,5 @@
-"""How the poor list of the demo district changed over the year of the end-2023 review, and the end-2026 review of
-new Xã Kông Chro, for the command's summary.
+"""How the poor list of the demo district changed over the year of the end-2023 review, and the end-2026 reviews of
+today's communes, for the command's summary.
 
 The changes are those of the statutory report "diễn biến hộ nghèo" (`decisions.reports`), read from the lists
 the communes' chairmen decided: a partition, so the line adds up (a household that escaped in the June regular
@@ -63,31 +63,45 @@ def poor_flows(year: int, commune_ids: set[int]) -> PoorFlows:
     )
 
 
-def later_review() -> Review | None:
-    """The demo's end-2026 periodic review of new Xã Kông Chro, if the demo recorded it."""
+def later_reviews() -> list[Review]:
+    """The demo's end-2026 periodic reviews of today's communes (`targets.TERRITORIES`), those the demo recorded."""
     target = targets.REVIEW_2026
-    return (
+    return list(
         Review.objects.filter(
             kind=ReviewKind.PERIODIC,
             year=target.year,
-            area__code=targets.COMMUNE_2026,
+            area__code__in=[territory.commune for territory in targets.TERRITORIES],
             area__level=UnitLevel.COMMUNE,
         )
         .select_related("area", "standard")
-        .first()
+        .order_by("area__code")
     )
+
+
+def later_review() -> Review | None:
+    """The demo's end-2026 periodic review of new Xã Kông Chro, if the demo recorded it."""
+    return next((r for r in later_reviews() if r.area.code == targets.COMMUNE_2026), None)
 
 
 def later_summary(today: date | None = None) -> str | None:
-    """The figures of the end-2026 review, with its standard and whether it is still open."""
-    review = later_review()
-    if review is None:
+    """The figures of the end-2026 reviews, with their standard, whether each is still open and its step."""
+    from giamngheo.decisions.approval import state_label
+    from giamngheo.decisions.procedure import progress
+
+    reviews = later_reviews()
+    if not reviews:
         return None
     today = today or timezone.localdate()
-    state = "đã chốt" if review.is_closed_on(today) else f"đang mở (hôm nay {today:%d/%m/%Y})"
-    header = (
-        f"Rà soát định kỳ năm {review.year} theo {review.standard.name.lower()} ({review.standard.instrument}), "
-        f"quyết định danh sách năm {review.lists_effective_year}; ngày chốt số liệu "
-        f"{review.reference_date:%d/%m/%Y}, {state}:"
-    )
-    return f"{header}\n{format_vi(area_stats(review.area, year=review.year))}"
+    lines = []
+    for review in reviews:
+        if review.is_closed_on(today):
+            state = "đã chốt"
+        else:
+            step = progress(review, review.area, today=today)
+            state = f"đang mở (hôm nay {today:%d/%m/%Y}), bước «{step.step_label}», {state_label(step.approval).lower()}"
+        lines.append(
+            f"Rà soát định kỳ năm {review.year} của {review.area.name} theo {review.standard.name.lower()} "
+            f"({review.standard.instrument}), quyết định danh sách năm {review.lists_effective_year}; ngày chốt số "
+            f"liệu {review.reference_date:%d/%m/%Y}, {state}:\n{format_vi(area_stats(review.area, year=review.year))}"
+        )
+    return "\n\n".join(lines)

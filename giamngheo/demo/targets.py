@@ -22,17 +22,20 @@ Demo choices (not published anywhere; documented here so that the tests can hold
   dominate.
 
 The reviews after 2023 (demo choices, not published figures: nothing has been published for them):
-- The demo's history goes on after 2023 only in one of today's communes, new Xã Kông Chro (23824, from
-  01/07/2025: the former TT Kông Chro, Yang Trung and Yang Nam; domain.md §7.3): the demo continues the registry
-  of those three former communes only (the district's other eleven stop at their end-2023 review). Its registry
-  moves forward through 2024-2026 (households split off and close, births, deaths, people leaving, a new school
-  year each September, the social allowance at 80), one year at a time, and the territory holds the periodic
-  review of each year: 2024 and 2025 under NĐ 07/2021 (in force through 2026: NĐ 351/2025 keeps it for the lists
+- The demo's history goes on after 2023 in three of today's six communes (TERRITORIES): new Xã Kông Chro (23824,
+  from 01/07/2025: the former TT Kông Chro, Yang Trung and Yang Nam; domain.md §7.3), Xã Đăk Song (23842: Đăk Song,
+  Đăk Pling) and Xã Chơ Long (23851: Chơ Long, Đăk Pơ Pho). The demo continues the registry of those seven former
+  communes only (the district's other seven stop at their end-2023 review). The figures below are Xã Kông Chro's;
+  the other two follow the same rules with the targets of TERRITORIES, and the three end-2026 rounds are at
+  different steps of the procedure on the day the demo is built (STAGE_DAYS), so that every step can be tried at
+  once. Each territory's registry moves forward through 2024-2026 (households split off and close, births, deaths,
+  people leaving, a new school year each September, the social allowance at 80), one year at a time, and the
+  territory holds the periodic review of each year: 2024 and 2025 under NĐ 07/2021 (in force through 2026: NĐ 351/2025 keeps it for the lists
   of 2026), 2026 the first under NĐ 351/2025/NĐ-CP.
 - The review of 2024 (REVIEW_2024; cut-off date 14/12/2024, lists of 2025) is the former district's (630, valid
-  until 30/06/2025: there is no new commune yet), with assessments in its three former communes only. The review
-  of 2025 (REVIEW_2025; cut-off date 14/12/2025, lists of 2026) is new Xã Kông Chro's, after the reform. The
-  review of 2026 (REVIEW_2026; cut-off date 14/12/2026) decides the 2027 lists under NĐ 351: income lines
+  until 30/06/2025: there is no new commune yet), with assessments in the territories' former communes only
+  (DISTRICT_2024). The review of 2025 (REVIEW_2025; cut-off date 14/12/2025, lists of 2026) is new Xã Kông
+  Chro's, after the reform (each new commune holds its own). The review of 2026 (REVIEW_2026; cut-off date 14/12/2026) decides the 2027 lists under NĐ 351: income lines
   2,200,000 rural / 2,800,000 urban, 12 indicators (the information-devices indicator removed, waste collection
   added), no middle-living-standard line yet.
 - Households: the territory's households at end-2023 (3,953 in the default plan) plus those that split off, minus
@@ -134,7 +137,7 @@ REFORM_CHECK = (
 )  # new Xã Kông Chro <- TT Kông Chro, Yang Trung, Yang Nam
 
 
-# The end-2026 periodic review, in new Xã Kông Chro only (demo choices; see the module's docstring).
+# The end-2026 periodic review of new Xã Kông Chro (demo choices; see the module's docstring).
 STANDARD_2026 = "ND351-2025"
 COMMUNE_2026 = "23824"  # new Xã Kông Chro (valid from 01/07/2025)
 LEGACY_COMMUNES_2026 = ("23824", "23845", "23854")  # its former communes: TT Kông Chro, Yang Trung, Yang Nam
@@ -149,8 +152,8 @@ REVIEW_2026 = ReviewTarget(
     middle=0,  # NĐ 351/2025 has no middle-living-standard line yet
 )
 # The periodic reviews of 2024 and 2025 in the same territory, under NĐ 07/2021 (in force through 2026; demo
-# choices, see the module's docstring): the former district's review of 2024 (its three former communes only) and
-# new Xã Kông Chro's of 2025.
+# choices, see the module's docstring): its part of the former district's review of 2024 and new Xã Kông Chro's
+# of 2025.
 REVIEW_2024 = ReviewTarget(
     year=2024,
     reference_date=date(2024, 12, 14),
@@ -176,13 +179,101 @@ CLOSURES_2024_2026 = {"moved_away": 30, "merged": 9, "died_out": 12}
 # Households split off only before the 2025 reform (in 2024 and early 2025): a demo choice that keeps every planned
 # household in the commune it was planned in. (`registry.household_split` registers a household split off after
 # the reform in the commune holding its village that day: tests/registry/test_memberships.py.)
-SPLITS_BEFORE = date(2025, 7, 1)
-# The survey weeks of the end-2026 review (the review runs from 1 September to 14 December; QĐ 24/2021 Art. 3).
-# Nothing is recorded after the day the demo is built: built before 1 October 2026 it stops at 2023; built later,
-# every household is surveyed between 1 October and that day (27 November at the latest). Up to the cut-off date,
-# 14/12/2026, the round is open and recorded as a commune officer records it; after it, the round is closed and its
-# records are imported as those of a past round.
+REFORM_DATE = date(2025, 7, 1)  # the six new communes take the district's fourteen (domain.md §7.3)
+SPLITS_BEFORE = REFORM_DATE
+# The survey weeks of the later reviews (the review runs from 1 September to 14 December; QĐ 24/2021 Art. 3): from
+# 1 October to 27 November in 2024 and 2025. In 2026 nothing is recorded after the day the demo is built: built
+# before 1 October 2026 the demo stops at 2023; built later, each commune's survey ends a number of days before
+# that day (STAGE_DAYS), so that its round has reached its stage (`Territory.stage_2026`), and on 9 December at the latest
+# (a round closed on its cut-off date, 14/12/2026, holds its meetings on the 10th: `demo.procedure.schedule`).
+# Up to the cut-off date the round is open and recorded as a commune officer records it; after it, the round is
+# closed and its records are imported as those of a past round.
 SURVEY_2026 = (date(2026, 10, 1), date(2026, 11, 27))
+SURVEY_2026_LAST = date(2026, 12, 9)
+
+
+@dataclass(frozen=True)
+class Territory:
+    """One of today's communes whose former communes' registry the demo carries on after the end-2023 review, with
+    its targets for the reviews of 2024 (its part of the former district's), 2025 and 2026, its households closing
+    over 2024-2026 by reason (apportioned evenly over the three years), and how far its end-2026 round has gone on
+    the day the demo is built (a key of STAGE_DAYS)."""
+
+    commune: str
+    name: str
+    legacy_communes: tuple[str, ...]
+    reviews: tuple[ReviewTarget, ...]  # 2024, 2025, 2026
+    closures: dict[str, int]
+    stage_2026: str
+
+
+def _target(year: int, households: int, poor: int, near_poor: int, middle: int) -> ReviewTarget:
+    from giamngheo.lib.formatting import percent
+
+    return ReviewTarget(
+        year=year, reference_date=date(year, 12, 14), lists_effective_year=year + 1, households=households,
+        poor=poor, poor_rate=percent(poor, households) or Decimal(0), near_poor=near_poor, middle=middle,
+    )  # fmt: skip
+
+
+# The end-2026 round of each commune, on the day the demo is built, at the pace of `demo.procedure.advance` (a
+# day after the last survey the village meetings, two days later the posting, a complaint on its third day and its
+# re-check two days after, the consultation the day after the posting, the decision the day after that and the
+# submission to the province the next day): days from the commune's last survey day to the day of the build.
+STAGE_DAYS = {
+    "posting": 4,  # posting since yesterday, no complaint
+    "complaints": 6,  # posting since three days ago, a complaint received yesterday waits for its re-check
+    "decided": 13,  # decided two days ago, submitted yesterday, waiting for the province's approval
+}
+
+# The communes whose registry the demo carries on after 2023 (demo choices; the targets are the counts the income
+# model gives in the default plan, except 2026 in Xã Kông Chro, see the module's docstring): new Xã Kông Chro,
+# Xã Đăk Song (23842 <- Đăk Song, Đăk Pling) and Xã Chơ Long (23851 <- Chơ Long, Đăk Pơ Pho), the remotest and
+# poorest of today's six communes; their 2024 targets together are the former district's review of 2024
+# (DISTRICT_2024).
+TERRITORIES = (
+    Territory(
+        commune=COMMUNE_2026,
+        name="Xã Kông Chro",
+        legacy_communes=LEGACY_COMMUNES_2026,
+        reviews=(REVIEW_2024, REVIEW_2025, REVIEW_2026),
+        closures=CLOSURES_2024_2026,
+        stage_2026="complaints",
+    ),
+    Territory(
+        commune="23842",
+        name="Xã Đăk Song",
+        legacy_communes=("23842", "23843"),
+        reviews=(
+            _target(2024, 1_370, 593, 161, 173),
+            _target(2025, 1_391, 444, 128, 337),
+            _target(2026, 1_385, 642, 245, 0),
+        ),
+        closures={"moved_away": 9, "merged": 3, "died_out": 6},
+        stage_2026="decided",
+    ),
+    Territory(
+        commune="23851",
+        name="Xã Chơ Long",
+        legacy_communes=("23851", "23846"),
+        reviews=(
+            _target(2024, 1_636, 713, 188, 236),
+            _target(2025, 1_661, 561, 158, 409),
+            _target(2026, 1_654, 802, 293, 0),
+        ),
+        closures={"moved_away": 12, "merged": 3, "died_out": 6},
+        stage_2026="posting",
+    ),
+)
+
+
+def district_2024() -> ReviewTarget:
+    """The former district's review of 2024: the territories' targets of 2024 together."""
+    parts = [territory.reviews[0] for territory in TERRITORIES]
+    return _target(
+        2024, sum(t.households for t in parts), sum(t.poor for t in parts), sum(t.near_poor for t in parts),
+        sum(t.middle for t in parts),
+    )  # fmt: skip
 
 
 def check_consistency() -> None:
@@ -199,12 +290,23 @@ def check_consistency() -> None:
     assert REVIEW_2026.lists_effective_year == REVIEW_2026.year + 1 and REVIEW_2026.middle == 0
     later = (REVIEW_2023, REVIEW_2024, REVIEW_2025, REVIEW_2026)
     assert [t.year for t in later] == list(range(REVIEW_2023.year, REVIEW_2026.year + 1))
-    assert all(
-        t.lists_effective_year == t.year + 1 and t.reference_date == date(t.year, 12, 14) for t in later
-    )
-    # One evolution: the closures apportioned evenly over 2024-2026 (each reason's count a multiple of three) and no
-    # household split off in 2026 (SPLITS_BEFORE), so 2026 has 2025's households less a year's closures.
-    assert all(count % 3 == 0 for count in CLOSURES_2024_2026.values())
-    assert REVIEW_2025.households - sum(CLOSURES_2024_2026.values()) // 3 == REVIEW_2026.households
+    assert REFORM_CHECK == (COMMUNE_2026, LEGACY_COMMUNES_2026) and TERRITORIES[0].reviews == later[1:]
+    assert len({t.commune for t in TERRITORIES}) == len(TERRITORIES) <= len(NEW_COMMUNES)
+    assert {t.stage_2026 for t in TERRITORIES} == set(STAGE_DAYS)  # every stage can be tried at once
+    assert SURVEY_2026[0] < SURVEY_2026[1] < SURVEY_2026_LAST < REVIEW_2026.reference_date
     assert date(REVIEW_2026.year, 1, 1) > SPLITS_BEFORE
-    assert set(REFORM_CHECK[1]) == set(LEGACY_COMMUNES_2026) and REFORM_CHECK[0] == COMMUNE_2026
+    for territory in TERRITORIES:
+        assert territory.commune in NEW_COMMUNES, territory
+        assert [t.year for t in territory.reviews] == list(range(REVIEW_2024.year, REVIEW_2026.year + 1))
+        assert all(
+            t.lists_effective_year == t.year + 1 and t.reference_date == date(t.year, 12, 14)
+            for t in territory.reviews
+        )
+        assert territory.reviews[-1].middle == 0  # NĐ 351/2025 has no middle-living-standard line yet
+        # One evolution: the closures apportioned evenly over 2024-2026 (each reason's count a multiple of three)
+        # and no household split off in 2026 (SPLITS_BEFORE), so 2026 has 2025's households less a year's closures.
+        assert all(count % 3 == 0 for count in territory.closures.values()), territory
+        assert (
+            territory.reviews[1].households - sum(territory.closures.values()) // 3
+            == territory.reviews[2].households
+        )

@@ -1,7 +1,8 @@
-"""The demo's published logins (demo only): an administrator, Gia Lai province staff and two commune officers."""
+"""The demo's published logins (demo only): an administrator, Gia Lai province staff and four commune officers."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,15 +35,22 @@ DEMO_USERS = (
              "cán bộ xã Kông Chro (23824), sửa hộ trong xã"),
     DemoUser("xa.sro", "Cán bộ xã SRó", Role.COMMUNE, "23839", UnitLevel.COMMUNE,
              "cán bộ xã SRó (23839), sửa hộ trong xã"),
+    DemoUser("xa.daksong", "Cán bộ xã Đăk Song", Role.COMMUNE, "23842", UnitLevel.COMMUNE,
+             "cán bộ xã Đăk Song (23842), đợt rà soát cuối năm 2026 đã quyết định, chờ tỉnh phê duyệt"),
+    DemoUser("xa.cholong", "Cán bộ xã Chơ Long", Role.COMMUNE, "23851", UnitLevel.COMMUNE,
+             "cán bộ xã Chơ Long (23851), đợt rà soát cuối năm 2026 đang niêm yết"),
 )  # fmt: skip
 
 
 @transaction.atomic
-def ensure_demo_users(*, on: date = REFORM_DATE) -> list[tuple[DemoUser, bool]]:
-    """Create the demo accounts that are missing (existing ones keep their password); bind each to its area."""
+def ensure_demo_users(
+    *, on: date = REFORM_DATE, users: Sequence[DemoUser] = DEMO_USERS
+) -> list[tuple[DemoUser, bool]]:
+    """Create the demo accounts of `users` that are missing (existing ones keep their password); bind each to its
+    area."""
     User = get_user_model()
     results = []
-    for spec in DEMO_USERS:
+    for spec in users:
         user = User.objects.filter(username=spec.username).first()
         created = user is None
         if user is None:

@@ -15,14 +15,15 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from giamngheo.demo.users import ensure_demo_users
+from giamngheo.demo.users import DEMO_USERS, ensure_demo_users
 from tests.registry.factories import REFORM, make_household
 
 pytestmark = pytest.mark.django_db
 
 
 def test_commune_officer_token_reads_only_its_commune(client: Client, personas: Any) -> None:
-    ensure_demo_users()
+    # The accounts whose units the slice holds.
+    ensure_demo_users(users=[u for u in DEMO_USERS if u.unit_code in {None, "52", "23824", "23839"}])
     for number in range(3):
         make_household(commune=personas.units["new_sro"], code=f"SRO-{number}", registered_on=REFORM)
         make_household(commune=personas.units["new_commune"], code=f"KC-{number}", registered_on=REFORM)

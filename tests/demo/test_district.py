@@ -83,7 +83,7 @@ def test_every_class_is_the_scalar_engines_from_the_stored_facts() -> None:
         checked += 1
         conflicts += conflict_mask != 0
     regular = Assessment.objects.filter(review__kind="regular").count()
-    later = (targets.REVIEW_2024, targets.REVIEW_2025, targets.REVIEW_2026)
+    later = [target for territory in targets.TERRITORIES for target in territory.reviews]
     assert checked == 12_681 + 12_836 + regular + sum(target.households for target in later)
     assert 0 < conflicts < checked // 50  # a few deliberate reviewer slips, overruled by the facts
 
@@ -198,7 +198,8 @@ def test_household_history_explains_the_changes() -> None:
     closed = Counter(closings.filter(closed_on__year=2023).values_list("closed_reason", flat=True))
     assert closed == Counter(targets.CLOSURES_2023)
     later = Counter(closings.filter(closed_on__year__gt=2023).values_list("closed_reason", flat=True))
-    assert later == Counter(targets.CLOSURES_2024_2026)  # new Xã Kông Chro, moved forward to 2026
+    # The three communes moved forward to 2026.
+    assert later == sum((Counter(territory.closures) for territory in targets.TERRITORIES), Counter())
     rebuilt = {
         code
         for code, changes in HouseholdEvent.objects.filter(
@@ -252,32 +253,39 @@ def test_reviews_are_the_statutory_rounds() -> None:
     assert reviews[("periodic", 2022)].lists_effective_year == 2023
     assert reviews[("periodic", 2022)].reference_date == targets.REVIEW_2022.reference_date
     assert {r.standard_id for r in reviews.values()} == {targets.STANDARD_CODE}
-    # After 2023 only new Xã Kông Chro's territory goes on: in 2024 the district's round has assessments in its
-    # three former communes only; from 2025 the new commune holds its own rounds.
+    # After 2023 only the territories of three of today's communes go on: in 2024 the district's round has
+    # assessments in their former communes only; from 2025 each new commune holds its own rounds.
     communes = Assessment.objects.filter(review=reviews[("periodic", 2024)]).values_list(
         "commune__code", flat=True
     )
-    assert set(communes) == set(targets.LEGACY_COMMUNES_2026)
-    commune = {(r.year, r.standard_id) for r in Review.objects.filter(area__code=targets.COMMUNE_2026,
-                                                                       area__level=UnitLevel.COMMUNE)}  # fmt: skip
-    assert commune == {(2025, targets.STANDARD_CODE), (2026, targets.STANDARD_2026)}
+    assert set(communes) == {code for t in targets.TERRITORIES for code in t.legacy_communes}
+    assert set(targets.LEGACY_COMMUNES_2026) < set(communes)
+    for code in (t.commune for t in targets.TERRITORIES):
+        rounds = {
+            (r.year, r.standard_id)
+            for r in Review.objects.filter(area__code=code, area__level=UnitLevel.COMMUNE)
+        }
+        assert rounds == {(2025, targets.STANDARD_CODE), (2026, targets.STANDARD_2026)}, code
 
 
 def test_the_2024_and_2025_rounds_reproduce_their_targets_and_were_decided() -> None:
-    """The periodic reviews of 2024 (the former district, before the reform) and 2025 (new Xã Kông Chro) under NĐ 07:
-    the engine's classes give the targets, each commune's chairman decided the lists, and the official lists chain
-    2024 -> 2025 -> 2026: the statuses in force on 1 January of each list year are the lists the round decided."""
+    """The periodic reviews of 2024 (the former district, before the reform) and 2025 (each of today's communes the
+    demo carries on) under NĐ 07: the engine's classes give the targets, each commune's chairman decided the lists,
+    and the official lists chain 2024 -> 2025 -> 2026: the statuses in force on 1 January of each list year are the
+    lists the round decided."""
     from giamngheo.decisions.models import Decision
     from giamngheo.decisions.status import statuses_on
 
-    areas = {
-        2024: (targets.DISTRICT_CODE, UnitLevel.DISTRICT),
-        2025: (targets.COMMUNE_2026, UnitLevel.COMMUNE),
-    }
-    deciders = {2024: set(targets.LEGACY_COMMUNES_2026), 2025: {targets.COMMUNE_2026}}
-    for target in (targets.REVIEW_2024, targets.REVIEW_2025):
-        review = Review.objects.select_related("area").get(kind="periodic", year=target.year)
-        assert (review.area.code, review.area.level) == areas[target.year]
+    rounds = [((targets.DISTRICT_CODE, UnitLevel.DISTRICT), targets.district_2024(),
+               {code for t in targets.TERRITORIES for code in t.legacy_communes})]  # fmt: skip
+    rounds += [((t.commune, UnitLevel.COMMUNE), t.reviews[1], {t.commune}) for t in targets.TERRITORIES]
+    assert (
+        targets.district_2024().households
+        == sum(t.reviews[0].households for t in targets.TERRITORIES)
+        == 7_006
+    )
+    for (code, level), target, deciders in rounds:
+        review = Review.objects.get(kind="periodic", year=target.year, area__code=code, area__level=level)
         assert (review.reference_date, review.lists_effective_year, review.standard_id) == (
             target.reference_date, target.lists_effective_year, targets.STANDARD_CODE
         )  # fmt: skip
@@ -288,7 +296,7 @@ def test_the_2024_and_2025_rounds_reproduce_their_targets_and_were_decided() -> 
             target.households, target.poor, target.near_poor, target.middle
         )  # fmt: skip
         decisions = Decision.objects.filter(review=review, corrects__isnull=True).select_related("commune")
-        assert {d.commune.code for d in decisions} == deciders[target.year]
+        assert {d.commune.code for d in decisions} == deciders
         assert {d.signed_on for d in decisions} == {target.reference_date.replace(day=20)}
         # The lists in force on 1 January of their year are the round's results (a class off the lists: not poor).
         in_force = statuses_on(results, date(target.lists_effective_year, 1, 1))
@@ -397,7 +405,9 @@ def test_the_past_rounds_went_through_the_review_procedure() -> None:
     )
     from giamngheo.decisions.procedure import Step, progress
 
-    decisions = list(Decision.objects.select_related("review", "commune"))
+    decisions = list(
+        Decision.objects.filter(review__reference_date__lt=NOW.date()).select_related("review", "commune")
+    )
     rounds = set(
         Assessment.objects.filter(review__reference_date__lt=NOW.date()).values_list("review", "commune")
     )

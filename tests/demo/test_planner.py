@@ -41,15 +41,21 @@ def small_config(seed: int = 7, today: date | None = None) -> PlanConfig:
     communes = tuple(c for c in load_communes() if c.code in SMALL_COMMUNES)
     later = later_config(today)
     if later is not None:
+        kong_chro = later.territories[0]
         later = dataclasses.replace(
             later,
-            target=_target(2026, 260, 52, 66, 0),
-            legacy_communes=("23824", "23854"),
-            closures={"moved_away": 2, "merged": 1, "died_out": 1},
-            # The counts the income model gives in this configuration (as for the district's in `targets`).
-            earlier=(
-                dataclasses.replace(later.earlier[0], target=_target(2024, 256, 45, 32, 16)),
-                dataclasses.replace(later.earlier[1], target=_target(2025, 260, 34, 26, 27)),
+            territories=(
+                dataclasses.replace(
+                    kong_chro,
+                    legacy_communes=("23824", "23854"),
+                    closures={"moved_away": 2, "merged": 1, "died_out": 1},
+                    # The counts the income model gives in this configuration (as for the district's in `targets`).
+                    reviews=(
+                        dataclasses.replace(kong_chro.reviews[0], target=_target(2024, 256, 45, 32, 16)),
+                        dataclasses.replace(kong_chro.reviews[1], target=_target(2025, 260, 34, 26, 27)),
+                        dataclasses.replace(kong_chro.reviews[2], target=_target(2026, 260, 52, 66, 0)),
+                    ),
+                ),
             ),
         )
     return PlanConfig(

@@ -119,9 +119,18 @@ def test_the_2026_figures_are_the_documented_targets(demo_setup: DemoSetup) -> N
 
 def test_the_communes_registry_moved_forward_to_2026() -> None:
     review = the_review()
-    inside = set(Household.objects.filter(territory(review.area).households_q()).values_list("pk", flat=True))
+    inside: set[int] = set()
+    for carried in Review.objects.filter(year=2026, area__code__in=[t.commune for t in targets.TERRITORIES]):
+        inside |= set(
+            Household.objects.filter(territory(carried.area).households_q()).values_list("pk", flat=True)
+        )
     later = HouseholdEvent.objects.filter(occurred_on__year__gte=2024).exclude(kind=EventKind.ASSESSED)
-    assert set(later.values_list("household_id", flat=True)) <= inside  # only the commune moved forward
+    assert (
+        set(later.values_list("household_id", flat=True)) <= inside
+    )  # only the three communes moved forward
+    assert set(later.values_list("household__commune__code", flat=True)) == {
+        code for t in targets.TERRITORIES for code in t.legacy_communes
+    }
     assert not later.filter(occurred_on__gt=TODAY).exists()
     kinds = Counter(later.values_list("occurred_on__year", "kind"))
     for year in (2024, 2025, 2026):
@@ -237,11 +246,19 @@ def test_the_documented_default_plan() -> None:
 
     plan = build_plan(district_config(today=TODAY))
     assert plan.checksum() == DemoRun.objects.get().plan_checksum
-    moved = {r.year: r.moved_across_line for r in plan.reviews if r.year > 2023}
-    assert moved == {2024: 0, 2025: 0, 2026: 27}
+    moved = {(r.year, r.area): r.moved_across_line for r in plan.reviews if r.year > 2023}
+    communes = [t.commune for t in targets.TERRITORIES]
+    assert moved == {
+        (2024, "630"): 0, **{(2025, c): 0 for c in communes}, **{(2026, c): 0 for c in communes}, (2026, "23824"): 27,
+    }  # fmt: skip
     end_2023 = stats_json("--area", targets.COMMUNE_2026, "--year", "2023", "--current")
     assert (end_2023["total_households"], end_2023["poverty_rate"], end_2023["near_poor_rate"]) == (
         3_953, 15.94, 9.74,
     )  # fmt: skip
-    splits = Counter(e.on.year for e in plan.events if e.kind == "household_split" and e.on.year > 2023)
+    households = {**plan.households, **plan.new_households}
+    splits = Counter(
+        e.on.year for e in plan.events
+        if e.kind == "household_split" and e.on.year > 2023
+        and households[e.household].commune in targets.LEGACY_COMMUNES_2026
+    )  # fmt: skip
     assert splits == {2024: 64, 2025: 64}
