@@ -91,6 +91,12 @@ def persons_for(user: Any, queryset: QuerySet[Person] | None = None) -> QuerySet
     )
 
 
+def household_persons(household: Household) -> QuerySet[Person]:
+    """The people who are or were members of `household`, a household the caller has already read through these
+    functions (for a form's choice of member, a borrower)."""
+    return Person.objects.filter(memberships__household=household).distinct()
+
+
 def memberships_for(user: Any, person: Person) -> QuerySet[Membership]:
     """The memberships of `person` in households the user may read, oldest first, with the household."""
     return (

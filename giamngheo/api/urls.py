@@ -16,12 +16,17 @@ from ninja import NinjaAPI, Swagger
 from giamngheo.api import (
     assessments,
     classify,
+    commendations,
+    credit,
     decisions,
     errors,
+    goals,
     households,
     members,
     procedure,
+    programme,
     stats,
+    support,
     units,
 )
 from giamngheo.api.auth import BearerToken, SessionUser
@@ -106,3 +111,8 @@ api.add_router("", classify.router)
 api.add_router("", stats.router)
 api.add_router("", decisions.router)
 api.add_router("", procedure.router)
+api.add_router("", programme.router)
+api.add_router("", credit.router)
+api.add_router("", support.router)
+api.add_router("", goals.router)
+api.add_router("", commendations.router)

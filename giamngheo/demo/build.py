@@ -29,10 +29,12 @@ from giamngheo.areas.models import AdminUnit, UnitLevel, UnitSuccession, Village
 from giamngheo.areas.reform import rehome_villages
 from giamngheo.areas.selectors import UnitAmbiguous, UnitNotFound, resolve_unit, territory
 from giamngheo.areas.territory_cache import territory_changed
+from giamngheo.decisions.approval import round_approve, round_submit
 from giamngheo.decisions.procedure import certificates_issue
 from giamngheo.decisions.services import decision_record
 from giamngheo.demo import targets
 from giamngheo.demo.models import DemoRun
+from giamngheo.demo.money import HOUSE_NOTE, record_credit, record_funds, record_houses_2023
 from giamngheo.demo.plan import (
     EventPlan,
     HouseholdPlan,
@@ -44,6 +46,7 @@ from giamngheo.demo.plan import (
 )
 from giamngheo.demo.planner import survey_last_2026
 from giamngheo.demo.procedure import advance, walk_to_decision
+from giamngheo.demo.programme import record_commendations_2023, record_targets_2024
 from giamngheo.lib.formatting import group_thousands
 from giamngheo.registry import services as registry
 from giamngheo.registry.ethnicities import DEFAULT_CODE_LIST, ethnicities_sync
@@ -154,6 +157,19 @@ class _Builder:
         started = time.perf_counter()
         self._review(second)
         self.timed(f"rà soát {second.year}", started)
+
+        started = time.perf_counter()
+        record_targets_2024(self.district, actor=self.actor, today=self.today)
+        record_commendations_2023(self.district, actor=self.actor, today=self.today, seed=self.plan.seed)
+        for money in (targets.MONEY_2022, targets.MONEY_2023):
+            record_funds(money, self.district, actor=self.actor, today=self.today)
+            record_credit(money, self.district, actor=self.actor, today=self.today)
+        houses = [
+            (self.households[e.household], e.on) for e in self.plan.events
+            if e.kind == "living_conditions" and e.on.year == second.year and HOUSE_NOTE in e.note
+        ]  # fmt: skip
+        record_houses_2023(houses, actor=self.actor, today=self.today)
+        self.timed(f"chương trình {second.year}", started)
 
         applied = second.year
         for review in later:
@@ -326,8 +342,8 @@ class _Builder:
         """Each commune walks the review procedure (`demo.procedure`: village meetings, posting, consultation) and
         its chairman recognises the round's lists (`decisions.services.decision_record`): a periodic round's on 20
         December, a regular round's on the 14th day after it began (within the 15 days of QĐ 24/2021 Art. 5); the
-        certificates are issued three days later. Demo choices: the dates of the steps, the decision numbers and
-        the signer's title."""
+        certificates are issued three days later; the results are submitted and approved. Demo choices: the dates
+        of the steps, the decision numbers and the signer's title."""
         if review.kind == ReviewKind.PERIODIC:
             signed_on = review.reference_date + timedelta(days=6)
         else:
@@ -345,6 +361,9 @@ class _Builder:
                 review=review, commune=commune, issued_on=signed_on + timedelta(days=3), actor=self.actor,
                 today=self.today,
             )  # fmt: skip
+            # The level above approved the past round's results (the province, for the demo).
+            round_submit(review=review, commune=commune, actor=self.actor)
+            round_approve(review=review, commune=commune, actor=self.actor)
 
     def _check_territory(self, commune: AdminUnit, review_plan: ReviewPlan) -> None:
         """The households the plan reviews in one of today's communes are exactly those of its territory (its

@@ -295,6 +295,12 @@ def check_consistency() -> None:
     assert {t.stage_2026 for t in TERRITORIES} == set(STAGE_DAYS)  # every stage can be tried at once
     assert SURVEY_2026[0] < SURVEY_2026[1] < SURVEY_2026_LAST < REVIEW_2026.reference_date
     assert date(REVIEW_2026.year, 1, 1) > SPLITS_BEFORE
+    # The seed article's money: the split adds up to its totals.
+    assert sum(FUNDS_2023_INVESTMENT.values()) == FUNDS_2023_INVESTMENT_TOTAL
+    assert sum(FUNDS_2023_RECURRENT.values()) == FUNDS_2023_RECURRENT_TOTAL
+    assert FUNDS_2023_INVESTMENT_TOTAL + FUNDS_2023_RECURRENT_TOTAL == FUNDS_2023_TOTAL
+    assert sum(CREDIT_2023_SHARES.values()) == 100 and sum(COMMENDATIONS_2023.values()) == 45
+    assert 0 <= HOUSES_NEW_2023 <= HOUSES_SUPPORTED_2023
     for territory in TERRITORIES:
         assert territory.commune in NEW_COMMUNES, territory
         assert [t.year for t in territory.reviews] == list(range(REVIEW_2024.year, REVIEW_2026.year + 1))
@@ -310,3 +316,85 @@ def check_consistency() -> None:
             territory.reviews[1].households - sum(territory.closures.values()) // 3
             == territory.reviews[2].households
         )
+
+
+# The seed article's year-end figures of 2023 beyond the lists (exact; issue 10's acceptance numbers). The targets
+# and the commendations are the district's own decisions, recorded as such (a target is an input, not a result);
+# the money, credit and houses are generated as records whose sums give these figures (`demo.programme`).
+TARGETS_2024 = {  # indicator code (goals app) -> value: "Phấn đấu ..." of the seed article
+    "poverty_rate_reduction": Decimal("5.5"),  # points a year, at least
+    "loans_eligible_poor": Decimal("100"),  # % of eligible poor households that need a loan
+    "training_support_poor": Decimal("100"),  # % of poor working-age people who need it
+    "jobless_poor_priority": Decimal("100"),  # % of poor households with labour but no job
+    "rural_jobs": Decimal("825"),  # rural workers given jobs
+    "trained_labour_rate": Decimal("49"),  # %
+}
+TARGETS_2024_DOCUMENT = ("Kế hoạch giảm nghèo bền vững năm 2024 của UBND huyện Kông Chro", date(2024, 1, 24))
+COMMENDATIONS_2023 = {"collective": 19, "individual": 14, "household": 12}
+COMMENDATIONS_DECISION = (
+    "Giấy khen của UBND huyện Kông Chro",
+    date(2024, 1, 24),
+)  # at the year-end conference
+
+# Programme money of 2023 (seed article: 82,801 million đồng allocated to the district = 54,532 development
+# investment + 28,269 recurrent, for projects 2, 3, 4, 6 and 7; the investment is taken here as Project 1's
+# infrastructure and Project 4's vocational facilities). The split by project and sub-project, the local budget's
+# share and the disbursement are demo choices (the article gives none); in million đồng.
+FUNDS_2023_INVESTMENT = {"DA1.TDA1": 49_800, "DA4.TDA1": 4_732}
+FUNDS_2023_RECURRENT = {
+    "DA2": 6_150, "DA3.TDA1": 9_870, "DA3.TDA2": 2_310, "DA4.TDA3": 3_540, "DA6.TDA1": 1_890, "DA6.TDA2": 1_120,
+    "DA7.TDA1": 2_130, "DA7.TDA2": 1_259,
+}  # fmt: skip
+FUNDS_2023_TOTAL, FUNDS_2023_INVESTMENT_TOTAL, FUNDS_2023_RECURRENT_TOTAL = 82_801, 54_532, 28_269
+FUNDS_LOCAL_SHARE = Decimal("0.10")  # of each recurrent allocation: the province's counterpart funds
+FUNDS_DISBURSED_SHARE = {"dau_tu_phat_trien": Decimal("0.96"), "thuong_xuyen": Decimal("0.91")}  # by 31/12
+FUNDS_DECISION_2023 = ("65/QĐ-UBND", date(2023, 2, 20))  # the province's allocation decision (demo choice)
+
+# Social-policy bank lending of the district in 2023 (seed article, to 28/12/2023): 99,186 million đồng lent in
+# 2,486 household loans; outstanding 190,434 million đồng. The bank's report by commune and programme is a demo
+# choice apportioned from these totals (by the communes' poor and near-poor households at end-2022 and the
+# programme shares below), imported as the bank's spreadsheet (`credit.bank`).
+CREDIT_2023_PERIOD = (date(2023, 1, 1), date(2023, 12, 28))
+CREDIT_2023_DISBURSED = 99_186  # million đồng
+CREDIT_2023_LOANS = 2_486
+CREDIT_2023_OUTSTANDING = 190_434  # million đồng
+CREDIT_2023_SHARES = {  # programme -> share of the year's lending (demo choice)
+    "ho_ngheo": 45, "ho_can_ngheo": 18, "ho_moi_thoat_ngheo": 10, "sxkd_vung_kho_khan": 12, "nuoc_sach_vsmt": 8,
+    "viec_lam": 4, "hssv": 3,
+}  # fmt: skip
+CREDIT_2023_OVERDUE_SHARE = Decimal("0.004")  # of the outstanding balance (demo choice)
+
+
+@dataclass(frozen=True)
+class MoneyYear:
+    """A year's programme money and social-policy lending of the district, in million đồng (loans: a count)."""
+
+    year: int
+    investment: dict[str, int]  # sub-project -> development investment
+    recurrent: dict[str, int]  # sub-project -> recurrent funds
+    decision: tuple[str, date]  # the province's allocation decision
+    credit_period: tuple[date, date]
+    credit_disbursed: int
+    credit_loans: int
+    credit_outstanding: int
+
+
+MONEY_2023 = MoneyYear(
+    2023, FUNDS_2023_INVESTMENT, FUNDS_2023_RECURRENT, FUNDS_DECISION_2023, CREDIT_2023_PERIOD,
+    CREDIT_2023_DISBURSED, CREDIT_2023_LOANS, CREDIT_2023_OUTSTANDING,
+)  # fmt: skip
+# 2022 (demo choices, nothing published: issue 10 asks for the year before too): the programme's first full year
+# with about 85 % of 2023's money, the bank lending a little less and its balance growing by 2023's net lending.
+MONEY_2022 = MoneyYear(
+    2022,
+    {"DA1.TDA1": 42_300, "DA4.TDA1": 4_050},
+    {"DA2": 5_210, "DA3.TDA1": 8_390, "DA3.TDA2": 1_960, "DA4.TDA3": 3_010, "DA6.TDA1": 1_610, "DA6.TDA2": 950,
+     "DA7.TDA1": 1_810, "DA7.TDA2": 1_070},
+    ("48/QĐ-UBND", date(2022, 3, 15)),
+    (date(2022, 1, 1), date(2022, 12, 29)),
+    91_420, 2_318, 176_905,
+)  # fmt: skip
+
+# The 12 houses of 2023 (HOUSES_SUPPORTED_2023), built or repaired from mobilised resources: the first
+# HOUSES_NEW_2023 (by household code) new builds, the others repairs (demo choice).
+HOUSES_NEW_2023 = 7

@@ -22,10 +22,12 @@ from giamngheo.accounts.access import unit_communes_for_stats, unit_not_found
 from giamngheo.accounts.scope import scope_for
 from giamngheo.areas.models import AdminUnit, UnitLevel
 from giamngheo.areas.selectors import unit_includes
+from giamngheo.goals.selectors import dashboard_progress
 from giamngheo.lib.formatting import format_percent_vi, group_thousands
 from giamngheo.lib.params import positive_int
 from giamngheo.reviews.overview import Dashboard, cached_dashboard, default_province, province_choices
 from giamngheo.reviews.stats import AreaStats, area_label
+from giamngheo.web.goals import progress_rows
 
 # Rows by today's communes (the default for a unit of today) or, with ?theo=thoi-diem, by the communes the
 # assessments were made in (legacy ones labelled).
@@ -121,5 +123,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "by_today_value": BY_TODAY,
             "by_then_value": BY_THEN,
             "includes": [area_label(u) for u in unit_includes(unit)] if unit is not None else [],
+            "goals_year": today.year,
+            "goals": progress_rows(dashboard_progress(unit, today.year)) if unit is not None else [],
         },
     )

@@ -46,8 +46,9 @@ def _cell(value: Value) -> str:
     return group_thousands(value)
 
 
-def _unit(request: HttpRequest) -> AdminUnit | None:
-    """The unit asked for, else the account's own (an administrator's: the province of the latest review)."""
+def requested_area(request: HttpRequest) -> AdminUnit | None:
+    """The unit asked for with `?area=` (the same 404 whether missing or outside the account's area), else the
+    account's own (an administrator's: the province of the latest review); None for an account with no area."""
     raw = request.GET.get("area", "").strip()
     if raw:
         unit_id = positive_int(raw)
@@ -67,7 +68,7 @@ def _unit(request: HttpRequest) -> AdminUnit | None:
 @login_required
 def report_page(request: HttpRequest) -> HttpResponse | FileResponse:
     kind = REPORTS.get(request.GET.get("bao_cao", ""), RESULTS)
-    unit = _unit(request)
+    unit = requested_area(request)
     latest = decisions_for(request.user).aggregate(last=Max("effective_from"))["last"]
     default_year = (latest.year - 1) if latest is not None else timezone.localdate().year - 1
     raw_year = request.GET.get("nam", "").strip()

@@ -88,7 +88,7 @@ def test_the_main_pages_fit_a_phone_and_the_menu_opens(browser: Any, live_server
         # The menu is folded; it opens and its links lead on.
         menu = page.locator("header nav")
         expect(menu).to_be_hidden()
-        page.locator("header summary").click()
+        page.locator("header .menu-toggle summary").click()
         expect(menu).to_be_visible()
         menu.get_by_role("link", name="Tổng quan").click()
         page.wait_for_url("**/tong-quan/")
@@ -102,7 +102,7 @@ def test_on_a_desktop_the_menu_is_spread_out_without_a_toggle(page: Any, persona
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in(page, personas.owner.username, PASSWORD)
     page.goto("/")
-    expect(page.locator("header summary")).to_be_hidden()
+    expect(page.locator("header .menu-toggle summary")).to_be_hidden()
     expect(page.locator("header nav").get_by_role("link", name="Tổng quan")).to_be_visible()
     box = page.locator("header").bounding_box()
     assert box is not None and box["height"] < 60  # one line, as before

@@ -158,7 +158,9 @@ def test_report_command_lists_and_writes_json(town: Any, tmp_path: Any) -> None:
     out = StringIO()
     call_command("report", list=True, stdout=out)
     assert "dien-bien-ngheo\tTổng hợp diễn biến hộ nghèo" in out.getvalue()
-    assert len(out.getvalue().splitlines()) == len(REPORTS) == 16
+    # The statutory reports, and the year-end summary (`report summary`).
+    assert len(out.getvalue().splitlines()) == len(REPORTS) + 1 == 17
+    assert out.getvalue().splitlines()[-1].startswith("summary\t")
     path = tmp_path / "dien-bien.json"
     call_command("report", "dien-bien-ngheo", area="630", year=2023, format="json", output=str(path))
     data = json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,3 @@
+"""The decision tests' scenario, shared."""
+
+from tests.decisions.conftest import town  # noqa: F401
